@@ -1,0 +1,60 @@
+# Colmena's commands. `make test` and `make run` are the two a newcomer needs; see README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON313 = $(shell tools/find-python313)
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(SAM_VENV)/bin/sam
+# `sam build` runs the workflow's `python3.13` from PATH.
+SAM_PATH = $(dir $(PYTHON313)):$(PATH)
+HOST_ARCH := $(shell uname -m | sed 's/aarch64/arm64/')
+
+.PHONY: help install lint typecheck template-check test unit bench build build-host run invoke clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/dev.txt layers/shared/requirements.txt functions/*/requirements.txt
+	@test -n "$(PYTHON313)" || exit 1
+	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements/sam.txt
+	@test -n "$(PYTHON313)" || exit 1
+	test -x $(SAM) || $(PYTHON313) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/sam.txt
+	touch $@
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed ## create the virtual environments (Python 3.13) with the pinned tools
+
+lint: $(VENV)/.installed ## ruff (lint and format) over the whole tree
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed ## mypy over the layer, the functions, the tools and the tests
+	$(VENV)/bin/mypy
+
+template-check: install ## cfn-lint and sam validate --lint on template.yaml
+	$(VENV)/bin/cfn-lint template.yaml
+	AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --template-file template.yaml
+
+test: lint typecheck template-check ## every check and the whole test suite (what CI runs)
+	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) -m pytest
+
+unit: $(VENV)/.installed ## the fast tests only (no build, no local stack)
+	$(PY) -m pytest -m "not build and not e2e"
+
+bench: install ## cold starts and warm durations beside their baselines
+	PATH="$(SAM_PATH)" $(PY) tools/bench.py
+
+build: $(SAM_VENV)/.installed ## sam build for AWS (arm64), into .aws-sam/build
+	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel
+
+build-host: $(SAM_VENV)/.installed ## sam build for this machine's architecture, into .build/host
+	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) tools/build_host.py
+
+clean: ## remove the virtual environments and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .build .local

@@ -1,0 +1,71 @@
+"""Identity's REST routes: GET /me and PATCH /me/settings, behind the Cognito authorizer."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import dynamodb_client
+from colmena.clock import utc_now
+from colmena.errors import NotFound
+from colmena.http import CORS, caller_of, error_responses, oversized_body, register_error_handlers
+from colmena.identity.repository import IdentityRepository
+from colmena.identity.schemas import Me, SettingsChange, SettingsView
+from colmena.settings import IdentitySettings
+
+settings = IdentitySettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+repository = IdentityRepository(dynamodb_client(), settings.table_name)
+
+app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
+register_error_handlers(app)
+
+NO_PROFILE = "no profile exists for this account yet; it is created when the sign-up is confirmed"
+
+
+@app.get(
+    "/me",
+    summary="The caller's profile and settings",
+    responses=error_responses(HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND),
+)
+@tracer.capture_method
+def get_me() -> Me:
+    caller = caller_of(app.current_event)
+    user, user_settings = repository.get_profile(caller.user_id)
+    if user is None or user_settings is None:
+        raise NotFound(NO_PROFILE)
+    return Me.of(user, user_settings, caller.organization_id, caller.role)
+
+
+@app.patch(
+    "/me/settings",
+    summary="Change the caller's language, time zone or currency",
+    responses=error_responses(
+        HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
+    ),
+)
+@tracer.capture_method
+def patch_settings(change: Annotated[SettingsChange, Body()]) -> SettingsView:
+    caller = caller_of(app.current_event)
+    try:
+        updated = repository.update_settings(caller.user_id, change.changes(), utc_now())
+    except NotFound as missing:
+        raise NotFound(NO_PROFILE) from missing
+    metrics.add_metric(name="SettingsChanged", unit=MetricUnit.Count, value=1)
+    return SettingsView.of(updated)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return oversized_body(event) or app.resolve(event, context)

@@ -1,0 +1,47 @@
+"""Keeps Identity's projection of organisations' status from Bookings' `organization.activated` /
+`organization.deactivated` events, so PreAuthentication never reads Bookings' table.
+
+Duplicates and late deliveries change nothing: only a newer status replaces the stored one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import dynamodb_client
+from colmena.errors import InvalidEvent
+from colmena.identity.logic import organization_status_from_event
+from colmena.identity.repository import IdentityRepository
+from colmena.settings import IdentitySettings
+
+identity = IdentitySettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+repository = IdentityRepository(dynamodb_client(), identity.table_name)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_source(data_class=EventBridgeEvent)
+def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+    try:
+        status = organization_status_from_event(event.get("detail-type"), event.get("detail"))
+    except InvalidEvent as invalid:
+        logger.error("refused: not an organisation status event", extra={"reason": invalid.message})
+        raise
+    applied = repository.save_organization_status(status)
+    logger.info(
+        "organisation status projected" if applied else "organisation status already newer; event ignored",
+        extra={
+            "organization_id": status.organization_id,
+            "active": status.active,
+            "event_id": status.event_id,
+        },
+    )
+    return {"organization_id": status.organization_id, "active": status.active, "applied": applied}

@@ -1,0 +1,62 @@
+"""Cognito PostConfirmation: creates the user and their default settings once, publishes `user.registered`.
+
+Cognito retries a trigger up to 3 times and gives each run 5 seconds; a retry finds the records there and
+changes nothing. The event is returned unchanged, as Cognito requires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PostConfirmationTriggerEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import dynamodb_client, events_client
+from colmena.clock import utc_now
+from colmena.errors import InvalidEvent
+from colmena.events import EventPublisher
+from colmena.identity.logic import new_user_from_attributes, register_user
+from colmena.identity.repository import IdentityRepository
+from colmena.settings import EventBusSettings, IdentitySettings
+
+CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
+CONFIRM_FORGOT_PASSWORD = "PostConfirmation_ConfirmForgotPassword"  # noqa: S105 (a trigger name)
+
+identity = IdentitySettings.from_env()
+bus = EventBusSettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+repository = IdentityRepository(dynamodb_client(), identity.table_name)
+publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.identity")
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    trigger = PostConfirmationTriggerEvent(event)
+    source = trigger.get("triggerSource")
+    if source == CONFIRM_FORGOT_PASSWORD:
+        # A password reset confirms nothing new: the user and their settings stay exactly as they are.
+        logger.info("password reset confirmed; nothing to do", extra={"user_name": trigger.get("userName")})
+        return event
+    if source != CONFIRM_SIGN_UP:
+        logger.error("refused: not a PostConfirmation trigger", extra={"trigger_source": source})
+        raise InvalidEvent(f"expected a PostConfirmation trigger, got triggerSource {source!r}")
+    try:
+        new_user = new_user_from_attributes(
+            trigger.get("userName"), trigger.get("request", {}).get("userAttributes")
+        )
+    except InvalidEvent as invalid:
+        logger.error("refused: incomplete PostConfirmation event", extra={"reason": invalid.message})
+        raise
+    logger.append_keys(user_id=new_user.user_id)
+    registration = register_user(new_user, repository, publisher, now=utc_now())
+    logger.info(
+        "user registered", extra={"created": registration.created, "published": registration.published}
+    )
+    if registration.created:
+        metrics.add_metric(name="UserRegistered", unit=MetricUnit.Count, value=1)
+    return event

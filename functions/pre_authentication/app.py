@@ -1,0 +1,48 @@
+"""Cognito PreAuthentication: refuses sign-in to a suspended user or a member of an inactive organisation.
+
+Raising is how a trigger refuses: Cognito answers the client with the exception's message. Everyone else
+is let through with the event unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PreAuthenticationTriggerEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import dynamodb_client
+from colmena.errors import InvalidEvent, SignInRefused
+from colmena.identity.logic import sign_in_refusal
+from colmena.identity.repository import IdentityRepository
+from colmena.settings import IdentitySettings
+
+PRE_AUTHENTICATION = "PreAuthentication_Authentication"
+
+identity = IdentitySettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+repository = IdentityRepository(dynamodb_client(), identity.table_name)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    trigger = PreAuthenticationTriggerEvent(event)
+    source = trigger.get("triggerSource")
+    attributes = trigger.get("request", {}).get("userAttributes")
+    if source != PRE_AUTHENTICATION or not isinstance(attributes, dict) or not attributes.get("sub"):
+        logger.error("refused: not a PreAuthentication event with a sub", extra={"trigger_source": source})
+        raise InvalidEvent(f"expected a PreAuthentication trigger with userAttributes.sub, got {source!r}")
+    user = repository.get_user(attributes["sub"])
+    organization_id = (user.organization_id if user else None) or attributes.get("custom:organization_id")
+    organization = repository.get_organization_status(organization_id) if organization_id else None
+    refusal = sign_in_refusal(user, organization)
+    if refusal:
+        logger.info("sign-in refused", extra={"user_id": attributes["sub"], "reason": refusal})
+        metrics.add_metric(name="SignInRefused", unit=MetricUnit.Count, value=1)
+        raise SignInRefused(refusal)
+    return event

@@ -1,0 +1,36 @@
+"""AWS clients, created once per container by the handler modules.
+
+boto3 reads AWS_ENDPOINT_URL itself, which is how the local stack redirects every client without a line
+of code here. Timeouts are short and retries are botocore's own "standard" mode: a Cognito trigger has
+5 seconds in all, so no call may hang for botocore's default 60."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+
+CLIENT_CONFIG = Config(
+    connect_timeout=1,
+    read_timeout=2,
+    retries={"mode": "standard", "max_attempts": 3},
+)
+
+
+def _client(service: str) -> Any:
+    return boto3.client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+
+
+def dynamodb_client() -> DynamoDBClient:
+    client: DynamoDBClient = _client("dynamodb")
+    return client
+
+
+def events_client() -> EventBridgeClient:
+    client: EventBridgeClient = _client("events")
+    return client

@@ -1,0 +1,58 @@
+"""The domain errors. Logic raises these; `colmena.http` is the one place that maps them to HTTP answers,
+and trigger handlers let them propagate so the caller (Cognito, EventBridge) sees a clear message."""
+
+from __future__ import annotations
+
+
+class ColmenaError(Exception):
+    """Base of every error the project raises on purpose. `code` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ColmenaError):
+    """Input a client sent that breaks a rule the schema cannot express."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidEvent(ColmenaError):
+    """An event that is not the one a function expects (wrong trigger, missing attribute)."""
+
+    code = "invalid_event"
+
+
+class Unauthorized(ColmenaError):
+    code = "unauthorized"
+
+
+class Forbidden(ColmenaError):
+    code = "forbidden"
+
+
+class NotFound(ColmenaError):
+    code = "not_found"
+
+
+class Conflict(ColmenaError):
+    code = "conflict"
+
+
+class SignInRefused(ColmenaError):
+    """Raised by the PreAuthentication trigger; Cognito shows the message to the client."""
+
+    code = "sign_in_refused"
+
+
+class PublishFailed(ColmenaError):
+    """EventBridge refused a domain event; the caller's retry publishes it again."""
+
+    code = "publish_failed"

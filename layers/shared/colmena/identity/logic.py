@@ -1,0 +1,165 @@
+"""Identity's business rules, over plain data. Nothing here sees an event, a context object or boto3."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from colmena.clock import normalized_timestamp
+from colmena.errors import InvalidEvent
+from colmena.events import DomainEvent, deterministic_event_id
+from colmena.identity.models import (
+    DEFAULT_CURRENCY,
+    DEFAULT_LANGUAGE,
+    DEFAULT_TIMEZONE,
+    NewUser,
+    OrganizationStatus,
+    User,
+    UserSettings,
+    UserStatus,
+)
+
+USER_REGISTERED = "user.registered"
+ORGANIZATION_ACTIVATED = "organization.activated"
+ORGANIZATION_DEACTIVATED = "organization.deactivated"
+
+SUSPENDED_MESSAGE = "Your account is suspended. Contact your organisation's administrator."
+INACTIVE_ORGANIZATION_MESSAGE = "Your organisation is inactive. Ask its owner to reactivate it."
+
+
+class UserStore(Protocol):
+    def create_user(self, user: User, settings: UserSettings) -> bool: ...
+    def get_user(self, user_id: str) -> User | None: ...
+    def mark_registration_published(self, user_id: str) -> None: ...
+
+
+class Publisher(Protocol):
+    def publish(self, event: DomainEvent) -> None: ...
+
+
+@dataclass(frozen=True)
+class Registration:
+    user: User
+    created: bool
+    published: bool
+
+
+def new_user_from_attributes(user_name: Any, attributes: Any) -> NewUser:
+    """The user Cognito describes in a PostConfirmation event; refuses one without a `sub` or an e-mail."""
+    if not isinstance(attributes, Mapping):
+        raise InvalidEvent("the event has no request.userAttributes object")
+    sub, email = _text(attributes.get("sub")), _text(attributes.get("email"))
+    if not sub:
+        raise InvalidEvent("request.userAttributes.sub is missing or empty")
+    if not email or "@" not in email:
+        raise InvalidEvent("request.userAttributes.email is missing or not an e-mail address")
+    return NewUser(
+        user_id=sub,
+        email=email.lower(),
+        username=_text(user_name) or sub,
+        email_verified=_is_true(attributes.get("email_verified")),
+        organization_id=_text(attributes.get("custom:organization_id")) or None,
+        role=_text(attributes.get("custom:role")) or None,
+    )
+
+
+def default_settings(now: str) -> UserSettings:
+    return UserSettings(
+        language=DEFAULT_LANGUAGE, timezone=DEFAULT_TIMEZONE, currency=DEFAULT_CURRENCY, updated_at=now
+    )
+
+
+def user_registered_event(user: User) -> DomainEvent:
+    # Built only from the stored user, so a retry publishes exactly the same event as the first try.
+    return DomainEvent(
+        event_type=USER_REGISTERED,
+        event_id=deterministic_event_id(USER_REGISTERED, user.user_id),
+        occurred_at=user.created_at,
+        data={
+            "user_id": user.user_id,
+            "email": user.email,
+            "username": user.username,
+            "organization_id": user.organization_id,
+            "role": user.role,
+        },
+    )
+
+
+def register_user(new_user: NewUser, store: UserStore, publisher: Publisher, now: str) -> Registration:
+    """Creates the user and their default settings once, then publishes `user.registered` at least once.
+
+    A retry (Cognito delivers a trigger up to 3 times) finds the user already there and publishes only if
+    the earlier run stopped before it had published."""
+    user = User(
+        user_id=new_user.user_id,
+        email=new_user.email,
+        username=new_user.username,
+        status=UserStatus.ACTIVE,
+        created_at=now,
+        email_verified=new_user.email_verified,
+        organization_id=new_user.organization_id,
+        role=new_user.role,
+    )
+    created = store.create_user(user, default_settings(now))
+    if not created:
+        stored = store.get_user(new_user.user_id)
+        if stored is None:
+            raise RuntimeError(f"user {new_user.user_id} was reported as existing but cannot be read")
+        user = stored
+    if user.registration_published:
+        return Registration(user=user, created=created, published=False)
+    publisher.publish(user_registered_event(user))
+    store.mark_registration_published(user.user_id)
+    return Registration(user=user, created=created, published=True)
+
+
+def sign_in_refusal(user: User | None, organization: OrganizationStatus | None) -> str | None:
+    """The message to refuse a sign-in with, or None to let it through.
+
+    A user with no record yet (PostConfirmation still running) and an organisation Identity has heard nothing
+    about are let through: refusing them would lock out every new sign-up."""
+    if user is not None and user.status == UserStatus.SUSPENDED:
+        return SUSPENDED_MESSAGE
+    if organization is not None and not organization.active:
+        return INACTIVE_ORGANIZATION_MESSAGE
+    return None
+
+
+def organization_status_from_event(detail_type: Any, detail: Any) -> OrganizationStatus:
+    """Reads an `organization.activated` / `organization.deactivated` domain event from Bookings."""
+    if detail_type not in (ORGANIZATION_ACTIVATED, ORGANIZATION_DEACTIVATED):
+        raise InvalidEvent(f"detail-type {detail_type!r} is not an organisation status event")
+    metadata = detail.get("metadata") if isinstance(detail, Mapping) else None
+    data = detail.get("data") if isinstance(detail, Mapping) else None
+    if not isinstance(metadata, Mapping) or not isinstance(data, Mapping):
+        raise InvalidEvent("detail must hold a metadata object and a data object")
+    organization_id = _text(data.get("organization_id"))
+    occurred_at = _text(metadata.get("occurred_at"))
+    event_id = _text(metadata.get("event_id"))
+    for name, value in (
+        ("data.organization_id", organization_id),
+        ("metadata.occurred_at", occurred_at),
+        ("metadata.event_id", event_id),
+    ):
+        if not value:
+            raise InvalidEvent(f"detail.{name} is missing or empty")
+    try:
+        changed_at = normalized_timestamp(occurred_at)
+    except ValueError as error:
+        raise InvalidEvent(f"detail.metadata.occurred_at is not an ISO 8601 time: {error}") from error
+    return OrganizationStatus(
+        organization_id=organization_id,
+        active=detail_type == ORGANIZATION_ACTIVATED,
+        changed_at=changed_at,
+        event_id=event_id,
+    )
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _is_true(value: Any) -> bool:
+    # Cognito sends attribute values as strings ("true"); SDK-built test events often send booleans.
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")

@@ -1,0 +1,148 @@
+"""Identity's DynamoDB access: one table, single-table keys.
+
+pk                 sk         item
+USER#<sub>         PROFILE    the user
+USER#<sub>         SETTINGS   the user's settings
+ORG#<id>           STATUS     the projection of a Bookings organisation's status
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from colmena.errors import NotFound
+from colmena.identity.models import OrganizationStatus, User, UserSettings, UserStatus
+from colmena.repository import ConditionFailed, DynamoRepository, Item
+
+PROFILE = "PROFILE"
+SETTINGS = "SETTINGS"
+STATUS = "STATUS"
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def organization_pk(organization_id: str) -> str:
+    return f"ORG#{organization_id}"
+
+
+class IdentityRepository(DynamoRepository):
+    def create_user(self, user: User, settings: UserSettings) -> bool:
+        """Writes the user and their settings together; False (and nothing written) if the user exists."""
+        try:
+            self._put_all_if_absent([_user_item(user), _settings_item(user.user_id, settings)])
+        except ConditionFailed:
+            return False
+        return True
+
+    def get_user(self, user_id: str) -> User | None:
+        item = self._get(user_pk(user_id), PROFILE)
+        return _user(item) if item else None
+
+    def get_profile(self, user_id: str) -> tuple[User | None, UserSettings | None]:
+        """The user and their settings in one read (they share a partition)."""
+        items = {item["sk"]: item for item in self._query_partition(user_pk(user_id))}
+        user = _user(items[PROFILE]) if PROFILE in items else None
+        settings = _settings(items[SETTINGS]) if SETTINGS in items else None
+        return user, settings
+
+    def mark_registration_published(self, user_id: str) -> None:
+        self._set_fields(user_pk(user_id), PROFILE, {"registration_published": True}, "attribute_exists(pk)")
+
+    def set_user_status(self, user_id: str, status: UserStatus) -> None:
+        try:
+            self._set_fields(user_pk(user_id), PROFILE, {"status": str(status)}, "attribute_exists(pk)")
+        except ConditionFailed as error:
+            raise NotFound(f"user {user_id} does not exist") from error
+
+    def update_settings(self, user_id: str, changes: dict[str, str], now: str) -> UserSettings:
+        """Applies the given fields only; NotFound if the user has no settings record."""
+        try:
+            item = self._set_fields(
+                user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)"
+            )
+        except ConditionFailed as error:
+            raise NotFound(f"user {user_id} has no settings record") from error
+        return _settings(item)
+
+    def get_organization_status(self, organization_id: str) -> OrganizationStatus | None:
+        item = self._get(organization_pk(organization_id), STATUS)
+        if item is None:
+            return None
+        return OrganizationStatus(
+            organization_id=item["organization_id"],
+            active=bool(item["active"]),
+            changed_at=item["changed_at"],
+            event_id=item["event_id"],
+        )
+
+    def save_organization_status(self, status: OrganizationStatus) -> bool:
+        """Keeps the newest status only: False when the stored one is as new or newer (a duplicate or a
+        late delivery), so events applied in any order leave the same projection."""
+        try:
+            self._put(
+                {
+                    "pk": organization_pk(status.organization_id),
+                    "sk": STATUS,
+                    "organization_id": status.organization_id,
+                    "active": status.active,
+                    "changed_at": status.changed_at,
+                    "event_id": status.event_id,
+                },
+                condition="attribute_not_exists(pk) OR changed_at < :changed_at",
+                changed_at=status.changed_at,
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+
+def _user_item(user: User) -> Item:
+    return {
+        "pk": user_pk(user.user_id),
+        "sk": PROFILE,
+        "user_id": user.user_id,
+        "email": user.email,
+        "username": user.username,
+        "status": str(user.status),
+        "created_at": user.created_at,
+        "email_verified": user.email_verified,
+        "organization_id": user.organization_id,
+        "role": user.role,
+        "registration_published": user.registration_published,
+    }
+
+
+def _settings_item(user_id: str, settings: UserSettings) -> Item:
+    return {
+        "pk": user_pk(user_id),
+        "sk": SETTINGS,
+        "language": settings.language,
+        "timezone": settings.timezone,
+        "currency": settings.currency,
+        "updated_at": settings.updated_at,
+    }
+
+
+def _user(item: dict[str, Any]) -> User:
+    return User(
+        user_id=item["user_id"],
+        email=item["email"],
+        username=item["username"],
+        status=UserStatus(item["status"]),
+        created_at=item["created_at"],
+        email_verified=bool(item.get("email_verified", False)),
+        organization_id=item.get("organization_id"),
+        role=item.get("role"),
+        registration_published=bool(item.get("registration_published", False)),
+    )
+
+
+def _settings(item: dict[str, Any]) -> UserSettings:
+    return UserSettings(
+        language=item["language"],
+        timezone=item["timezone"],
+        currency=item["currency"],
+        updated_at=item["updated_at"],
+    )

@@ -1,0 +1,110 @@
+"""The Identity API's request and response bodies. Only the API handler imports this (pydantic)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from colmena.currencies import CIRCULATING_CURRENCIES
+from colmena.identity.models import Language, User, UserSettings
+
+
+@functools.cache
+def _iana_time_zones() -> frozenset[str]:
+    import zoneinfo  # only the PATCH path pays for reading the zone list, once per container
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _iana_time_zone(value: str) -> str:
+    if value not in _iana_time_zones():
+        raise ValueError(f"{value!r} is not an IANA time zone (for example Europe/Madrid or UTC)")
+    return value
+
+
+def _iso_4217_currency(value: str) -> str:
+    if value not in CIRCULATING_CURRENCIES:
+        raise ValueError(
+            f"{value!r} is not an ISO 4217 currency code in circulation (for example EUR or USD)"
+        )
+    return value
+
+
+TimeZone = Annotated[str, Field(max_length=64, examples=["Europe/Madrid"]), AfterValidator(_iana_time_zone)]
+Currency = Annotated[
+    str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_iso_4217_currency)
+]
+
+
+class SettingsChange(BaseModel):
+    """The settings to change; the fields left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language | None = None
+    timezone: TimeZone | None = None
+    currency: Currency | None = None
+
+    @field_validator("language", "timezone", "currency", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Fields may be left out, but an explicit null would erase a setting every product relies on.
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> SettingsChange:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of language, timezone, currency")
+        return self
+
+    def changes(self) -> dict[str, str]:
+        return {name: str(getattr(self, name)) for name in sorted(self.model_fields_set)}
+
+
+class SettingsView(BaseModel):
+    language: str
+    timezone: str
+    currency: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, settings: UserSettings) -> SettingsView:
+        return cls(
+            language=settings.language,
+            timezone=settings.timezone,
+            currency=settings.currency,
+            updated_at=settings.updated_at,
+        )
+
+
+class Me(BaseModel):
+    """The caller's profile and settings. Organisation and role come from the token, which is what every
+    route authorises with."""
+
+    user_id: str
+    email: str
+    username: str
+    status: str
+    email_verified: bool
+    created_at: str
+    organization_id: str | None
+    role: str | None
+    settings: SettingsView
+
+    @classmethod
+    def of(cls, user: User, settings: UserSettings, organization_id: str | None, role: str | None) -> Me:
+        return cls(
+            user_id=user.user_id,
+            email=user.email,
+            username=user.username,
+            status=str(user.status),
+            email_verified=user.email_verified,
+            created_at=user.created_at,
+            organization_id=organization_id,
+            role=role,
+            settings=SettingsView.of(settings),
+        )

@@ -1,0 +1,193 @@
+"""Identity's rules over plain data: no event, no boto3."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from colmena.errors import InvalidEvent
+from colmena.events import DomainEvent
+from colmena.identity.logic import (
+    INACTIVE_ORGANIZATION_MESSAGE,
+    SUSPENDED_MESSAGE,
+    new_user_from_attributes,
+    organization_status_from_event,
+    register_user,
+    sign_in_refusal,
+    user_registered_event,
+)
+from colmena.identity.models import NewUser, OrganizationStatus, User, UserSettings, UserStatus
+
+NOW = "2026-11-25T10:00:00.000+00:00"
+ANA = NewUser(user_id="sub-ana", email="ana@example.com", username="sub-ana", email_verified=True)
+
+
+class MemoryStore:
+    """The UserStore protocol over a dict, to test the registration rules without DynamoDB."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, User] = {}
+        self.settings: dict[str, UserSettings] = {}
+
+    def create_user(self, user: User, settings: UserSettings) -> bool:
+        if user.user_id in self.users:
+            return False
+        self.users[user.user_id], self.settings[user.user_id] = user, settings
+        return True
+
+    def get_user(self, user_id: str) -> User | None:
+        return self.users.get(user_id)
+
+    def mark_registration_published(self, user_id: str) -> None:
+        self.users[user_id] = replace(self.users[user_id], registration_published=True)
+
+
+class Outbox:
+    def __init__(self, failures: int = 0) -> None:
+        self.events: list[DomainEvent] = []
+        self.failures = failures
+
+    def publish(self, event: DomainEvent) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the bus is unreachable")
+        self.events.append(event)
+
+
+def test_a_new_user_gets_the_default_settings_and_one_registered_event() -> None:
+    store, outbox = MemoryStore(), Outbox()
+
+    registration = register_user(ANA, store, outbox, now=NOW)
+
+    assert registration.created and registration.published
+    settings = store.settings["sub-ana"]
+    assert (settings.language, settings.timezone, settings.currency) == ("es", "UTC", "EUR")
+    assert store.users["sub-ana"].status == UserStatus.ACTIVE
+    assert [event.event_type for event in outbox.events] == ["user.registered"]
+
+
+def test_a_retried_registration_changes_nothing_and_publishes_nothing_more() -> None:
+    store, outbox = MemoryStore(), Outbox()
+    register_user(ANA, store, outbox, now=NOW)
+
+    retry = register_user(ANA, store, outbox, now="2026-11-25T10:00:03.000+00:00")
+
+    assert not retry.created and not retry.published
+    assert store.users["sub-ana"].created_at == NOW
+    assert len(outbox.events) == 1
+
+
+def test_a_retry_after_a_crash_before_publishing_publishes_the_same_event() -> None:
+    store, outbox = MemoryStore(), Outbox(failures=1)
+    with pytest.raises(ConnectionError):
+        register_user(ANA, store, outbox, now=NOW)
+
+    retry = register_user(ANA, store, outbox, now="2026-11-25T10:00:04.000+00:00")
+
+    assert retry.published
+    assert outbox.events == [user_registered_event(store.users["sub-ana"])]
+    assert outbox.events[0].occurred_at == NOW
+
+
+def test_the_registered_event_id_depends_only_on_the_user() -> None:
+    user = User("sub-ana", "ana@example.com", "sub-ana", UserStatus.ACTIVE, NOW)
+
+    first, again = user_registered_event(user), user_registered_event(replace(user, registration_published=True))
+
+    assert first.event_id == again.event_id
+    assert first.event_id != user_registered_event(replace(user, user_id="sub-bo")).event_id
+
+
+@pytest.mark.parametrize("verified", [True, "true", "True"])
+def test_email_verified_is_read_from_a_boolean_or_cognitos_string(verified: object) -> None:
+    attributes = {"sub": "sub-ana", "email": "Ana@Example.com", "email_verified": verified}
+
+    user = new_user_from_attributes("sub-ana", attributes)
+
+    assert user.email_verified is True
+    assert user.email == "ana@example.com"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "reason"),
+    [
+        (None, "userAttributes"),
+        ({"email": "ana@example.com"}, "sub"),
+        ({"sub": "  ", "email": "ana@example.com"}, "sub"),
+        ({"sub": "sub-ana"}, "email"),
+        ({"sub": "sub-ana", "email": "not-an-address"}, "email"),
+    ],
+)
+def test_an_event_without_a_sub_or_an_email_is_refused_with_the_reason(attributes: object, reason: str) -> None:
+    with pytest.raises(InvalidEvent, match=reason):
+        new_user_from_attributes("sub-ana", attributes)
+
+
+def test_the_organisation_and_role_attributes_are_kept() -> None:
+    attributes = {"sub": "s", "email": "a@b.c", "custom:organization_id": "org-1", "custom:role": "owner"}
+
+    user = new_user_from_attributes("s", attributes)
+
+    assert (user.organization_id, user.role) == ("org-1", "owner")
+
+
+ACTIVE_USER = User("sub-ana", "ana@example.com", "sub-ana", UserStatus.ACTIVE, NOW)
+ACTIVE_ORG = OrganizationStatus("org-1", active=True, changed_at=NOW, event_id="e1")
+
+
+def test_an_active_user_of_an_active_organisation_signs_in() -> None:
+    assert sign_in_refusal(ACTIVE_USER, ACTIVE_ORG) is None
+
+
+def test_a_suspended_user_is_refused_with_a_message_to_show() -> None:
+    assert sign_in_refusal(replace(ACTIVE_USER, status=UserStatus.SUSPENDED), ACTIVE_ORG) == SUSPENDED_MESSAGE
+
+
+def test_a_member_of_an_inactive_organisation_is_refused() -> None:
+    assert sign_in_refusal(ACTIVE_USER, replace(ACTIVE_ORG, active=False)) == INACTIVE_ORGANIZATION_MESSAGE
+
+
+def test_unknown_users_and_organisations_are_let_through() -> None:
+    assert sign_in_refusal(None, None) is None
+
+
+def organization_event(detail_type: str, occurred_at: str = "2026-11-25T10:00:00Z") -> dict[str, object]:
+    return {
+        "metadata": {"event_id": "e-1", "occurred_at": occurred_at},
+        "data": {"organization_id": "org-1"},
+    }
+
+
+def test_an_organisation_event_becomes_a_status_at_a_normalised_time() -> None:
+    status = organization_status_from_event("organization.deactivated", organization_event("x"))
+
+    assert status == OrganizationStatus("org-1", active=False, changed_at="2026-11-25T10:00:00.000+00:00", event_id="e-1")
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "detail", "reason"),
+    [
+        ("organization.renamed", {"metadata": {}, "data": {}}, "detail-type"),
+        ("organization.activated", "not an object", "metadata object"),
+        ("organization.activated", {"metadata": {"event_id": "e", "occurred_at": "2026-11-25T10:00:00Z"}, "data": {}}, "organization_id"),
+        ("organization.activated", {"metadata": {"event_id": "e", "occurred_at": "yesterday"}, "data": {"organization_id": "o"}}, "ISO 8601"),
+        ("organization.activated", {"metadata": {"event_id": "e", "occurred_at": "2026-11-25T10:00:00"}, "data": {"organization_id": "o"}}, "time zone"),
+    ],
+)
+def test_a_malformed_organisation_event_is_refused_with_the_reason(detail_type: str, detail: object, reason: str) -> None:
+    with pytest.raises(InvalidEvent, match=reason):
+        organization_status_from_event(detail_type, detail)
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_normalised_times_sort_as_the_instants_they_name(moment) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from colmena.clock import normalized_timestamp
+
+    later = moment + timedelta(milliseconds=1)
+    assert normalized_timestamp(moment.isoformat()) < normalized_timestamp(later.isoformat())
+    assert datetime.fromisoformat(normalized_timestamp(moment.isoformat())).tzinfo == UTC
