@@ -11,7 +11,7 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_PATH = $(dir $(PYTHON313)):$(PATH)
 HOST_ARCH := $(shell uname -m | sed 's/aarch64/arm64/')
 
-.PHONY: help install lint typecheck template-check test unit bench build build-host run invoke clean
+.PHONY: help install lint typecheck template-check test unit bench openapi build build-host run invoke clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ unit: $(VENV)/.installed ## the fast tests only (no build, no local stack)
 
 bench: install ## cold starts and warm durations beside their baselines
 	PATH="$(SAM_PATH)" $(PY) tools/bench.py
+
+openapi: $(VENV)/.installed ## rewrite functions/*/openapi.json from the routes (commit the result)
+	$(PY) tools/openapi.py
 
 build: $(SAM_VENV)/.installed ## sam build for AWS (arm64), into .aws-sam/build
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel

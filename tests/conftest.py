@@ -24,8 +24,8 @@ for variable in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
 
 from moto import mock_aws  # noqa: E402  (after the credentials above)
 
-from tests.support import template  # noqa: E402
-from tests.support.handlers import load_module  # noqa: E402
+from tools import template  # noqa: E402
+from tools.handlers import load_module  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +67,12 @@ def published(aws: None) -> Callable[[], list[dict[str, Any]]]:
     bus = template.resolve({"Ref": "EventBus"})
     events.create_event_bus(Name=bus)
     queue_url = sqs.create_queue(QueueName="published")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="everything", EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": ""}]}))
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.put_rule(
+        Name="everything", EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": ""}]})
+    )
     events.put_targets(Rule="everything", EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
 
     def received() -> list[dict[str, Any]]:

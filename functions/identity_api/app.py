@@ -1,7 +1,7 @@
 """Identity's REST routes: GET /me and PATCH /me/settings, behind the Cognito authorizer."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Powertools reads the route signatures at run time to
+# validate bodies and build the OpenAPI description, so the annotations must be real objects.
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -15,7 +15,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
 from colmena.errors import NotFound
-from colmena.http import CORS, caller_of, error_responses, oversized_body, register_error_handlers
+from colmena.http import (
+    CORS,
+    caller_of,
+    describe_api,
+    error_responses,
+    refuse_unsound_body,
+    register_error_handlers,
+)
 from colmena.identity.repository import IdentityRepository
 from colmena.identity.schemas import Me, SettingsChange, SettingsView
 from colmena.settings import IdentitySettings
@@ -28,6 +35,7 @@ repository = IdentityRepository(dynamodb_client(), settings.table_name)
 
 app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
 register_error_handlers(app)
+describe_api(app, "Colmena Identity API", "The signed-in user's profile and settings.")
 
 NO_PROFILE = "no profile exists for this account yet; it is created when the sign-up is confirmed"
 
@@ -68,4 +76,4 @@ def patch_settings(change: Annotated[SettingsChange, Body()]) -> SettingsView:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return oversized_body(event) or app.resolve(event, context)
+    return refuse_unsound_body(event) or app.resolve(event, context)

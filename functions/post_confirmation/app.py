@@ -47,7 +47,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise InvalidEvent(f"expected a PostConfirmation trigger, got triggerSource {source!r}")
     try:
         new_user = new_user_from_attributes(
-            trigger.get("userName"), trigger.get("request", {}).get("userAttributes")
+            trigger.get("userName"), (trigger.get("request") or {}).get("userAttributes")
         )
     except InvalidEvent as invalid:
         logger.error("refused: incomplete PostConfirmation event", extra={"reason": invalid.message})
@@ -55,7 +55,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.append_keys(user_id=new_user.user_id)
     registration = register_user(new_user, repository, publisher, now=utc_now())
     logger.info(
-        "user registered", extra={"created": registration.created, "published": registration.published}
+        "user registered",
+        extra={"records_created": registration.created, "event_published": registration.published},
     )
     if registration.created:
         metrics.add_metric(name="UserRegistered", unit=MetricUnit.Count, value=1)

@@ -1,4 +1,5 @@
-"""Loading a function's handler module as Lambda does: fresh, with its template environment."""
+"""Loading a function's handler module as Lambda does (fresh, with its template environment), and the
+Lambda context object for calling it in process: used by the tests, the benchmark and the OpenAPI writer."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tests.support.template import Function
+from tools.template import Function
 
 _loads = itertools.count()
 
@@ -46,7 +47,7 @@ class LambdaContext:
         return 5000
 
 
-def sample_event(path: Path, **overrides: Any) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads(path.read_text())
+def sample_event(file: Path, /, **overrides: Any) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads(file.read_text())
     event.update(overrides)
     return event

@@ -13,7 +13,7 @@ from typing import Any
 
 from cfnlint.decode import decode
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template.yaml"
 
 

@@ -1,0 +1,131 @@
+"""GET /me and PATCH /me/settings driven with the API Gateway sample events, against moto."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from colmena.identity.logic import default_settings
+from colmena.identity.models import User, UserStatus
+from tools.handlers import LambdaContext, sample_event
+from tools.template import ROOT
+
+EVENTS = ROOT / "events" / "identity_api"
+SUB = "6f9a3c2e-5b1d-4e8a-9c7f-2d4b6a8e0c13"
+NOW = "2026-11-25T10:00:00.000+00:00"
+
+
+@pytest.fixture
+def api(load_handler: Callable[[str], ModuleType], dynamodb: Any) -> ModuleType:
+    return load_handler("IdentityApiFunction")
+
+
+@pytest.fixture
+def registered(api: ModuleType) -> None:
+    api.repository.create_user(
+        User(SUB, "ana@example.com", SUB, UserStatus.ACTIVE, NOW), default_settings(NOW)
+    )
+
+
+def call(api: ModuleType, event_file: str, **overrides: Any) -> tuple[int, dict[str, Any]]:
+    response = api.lambda_handler(sample_event(EVENTS / event_file, **overrides), LambdaContext())
+    return response["statusCode"], json.loads(response["body"])
+
+
+def patch(api: ModuleType, body: Any) -> tuple[int, dict[str, Any]]:
+    return call(api, "patch_settings.json", body=body if isinstance(body, str) else json.dumps(body))
+
+
+def test_get_me_returns_the_profile_and_settings_of_the_token_subject(
+    api: ModuleType, registered: None
+) -> None:
+    status, me = call(api, "get_me.json")
+
+    assert status == 200
+    assert me["user_id"] == SUB and me["email"] == "ana@example.com"
+    assert (me["organization_id"], me["role"]) == ("org-7c1d2e", "professional")
+    assert me["settings"]["language"] == "es"
+
+
+def test_get_me_before_the_profile_exists_is_a_clear_404(api: ModuleType) -> None:
+    status, body = call(api, "get_me.json")
+
+    assert status == 404
+    assert "no profile exists" in body["error"]["message"]
+
+
+def test_patch_settings_changes_the_callers_settings(api: ModuleType, registered: None) -> None:
+    status, settings = call(api, "patch_settings.json")
+
+    assert status == 200
+    assert (settings["language"], settings["timezone"], settings["currency"]) == (
+        "en",
+        "Europe/Madrid",
+        "USD",
+    )
+    _, me = call(api, "get_me.json")
+    assert me["settings"]["timezone"] == "Europe/Madrid"
+
+
+def test_the_caller_is_the_token_never_the_body(api: ModuleType, registered: None) -> None:
+    status, body = patch(api, {"user_id": "someone-else", "language": "en"})
+
+    assert status == 422
+    assert body["error"]["fields"][0]["field"] == "user_id"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        ({"language": "tlh"}, "language", "Input should be"),
+        ({"timezone": "Nowhere/Special"}, "timezone", "IANA"),
+        ({"currency": "ABC"}, "currency", "ISO 4217"),
+        ({"currency": 978}, "currency", "valid string"),
+        ({}, "body", "at least one of"),
+        ([{"language": "en"}], "body", "must be a JSON object"),
+        ("{language: en}", "body", "not valid JSON"),
+    ],
+)
+def test_a_bad_settings_body_is_a_422_naming_the_field(
+    api: ModuleType, registered: None, body: Any, field: str, reason: str
+) -> None:
+    status, answer = patch(api, body)
+
+    assert status == 422
+    assert answer["error"]["fields"][0]["field"] == field
+    assert reason in answer["error"]["fields"][0]["reason"]
+
+
+def test_a_huge_body_is_refused_with_the_limit(api: ModuleType, registered: None) -> None:
+    status, answer = patch(api, {"timezone": "x" * 100_000})
+
+    assert status == 400
+    assert answer["error"]["code"] == "body_too_large"
+
+
+def test_patch_settings_without_a_profile_is_a_404_and_creates_nothing(
+    api: ModuleType, dynamodb: Any
+) -> None:
+    status, _ = call(api, "patch_settings.json")
+
+    assert status == 404
+    assert dynamodb.scan(TableName="IdentityTable")["Count"] == 0
+
+
+def test_a_request_without_claims_is_a_401(api: ModuleType, registered: None) -> None:
+    event = sample_event(EVENTS / "get_me.json")
+    del event["requestContext"]["authorizer"]
+
+    response = api.lambda_handler(event, LambdaContext())
+
+    assert response["statusCode"] == 401
+
+
+def test_an_unknown_route_is_a_404(api: ModuleType) -> None:
+    status, _ = call(api, "get_me.json", path="/you", resource="/you")
+
+    assert status == 404

@@ -1,0 +1,104 @@
+"""Identity's repository against moto, on a table built from template.yaml's own key schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from colmena.errors import NotFound
+from colmena.identity.logic import default_settings
+from colmena.identity.models import OrganizationStatus, User, UserStatus
+from colmena.identity.repository import IdentityRepository
+
+NOW = "2026-11-25T10:00:00.000+00:00"
+ANA = User("sub-ana", "ana@example.com", "sub-ana", UserStatus.ACTIVE, NOW, email_verified=True)
+
+
+@pytest.fixture
+def repository(dynamodb: Any) -> IdentityRepository:
+    return IdentityRepository(dynamodb, "IdentityTable")
+
+
+def test_a_user_and_their_settings_are_created_together(repository: IdentityRepository) -> None:
+    created = repository.create_user(ANA, default_settings(NOW))
+
+    user, settings = repository.get_profile("sub-ana")
+    assert created
+    assert user == ANA
+    assert settings == default_settings(NOW)
+
+
+def test_creating_an_existing_user_writes_nothing(repository: IdentityRepository, dynamodb: Any) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+    repository.update_settings("sub-ana", {"language": "en"}, NOW)
+
+    created_again = repository.create_user(ANA, default_settings("2026-11-26T00:00:00.000+00:00"))
+
+    assert not created_again
+    _, settings = repository.get_profile("sub-ana")
+    assert settings is not None and settings.language == "en"
+    assert dynamodb.scan(TableName="IdentityTable")["Count"] == 2
+
+
+def test_a_half_existing_registration_writes_nothing(repository: IdentityRepository, dynamodb: Any) -> None:
+    """If only the settings item were there, the transaction must not add the user alone."""
+    dynamodb.put_item(TableName="IdentityTable", Item={"pk": {"S": "USER#sub-ana"}, "sk": {"S": "SETTINGS"}})
+
+    assert not repository.create_user(ANA, default_settings(NOW))
+    assert repository.get_user("sub-ana") is None
+
+
+def test_marking_the_registration_published_is_remembered(repository: IdentityRepository) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+
+    repository.mark_registration_published("sub-ana")
+
+    stored = repository.get_user("sub-ana")
+    assert stored is not None and stored.registration_published
+
+
+def test_settings_change_only_the_given_fields(repository: IdentityRepository) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+
+    updated = repository.update_settings(
+        "sub-ana", {"timezone": "Europe/Madrid"}, "2026-11-25T11:00:00.000+00:00"
+    )
+
+    assert (updated.language, updated.timezone, updated.currency) == ("es", "Europe/Madrid", "EUR")
+    assert updated.updated_at == "2026-11-25T11:00:00.000+00:00"
+
+
+def test_settings_of_an_unknown_user_are_not_found_and_not_created(repository: IdentityRepository) -> None:
+    with pytest.raises(NotFound):
+        repository.update_settings("nobody", {"language": "en"}, NOW)
+
+    assert repository.get_profile("nobody") == (None, None)
+
+
+def test_a_user_can_be_suspended(repository: IdentityRepository) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+
+    repository.set_user_status("sub-ana", UserStatus.SUSPENDED)
+
+    stored = repository.get_user("sub-ana")
+    assert stored is not None and stored.status == UserStatus.SUSPENDED
+
+
+def test_only_a_newer_organisation_status_replaces_the_stored_one(repository: IdentityRepository) -> None:
+    deactivated = OrganizationStatus(
+        "org-1", active=False, changed_at="2026-11-25T10:00:00.000+00:00", event_id="e2"
+    )
+    older_activation = OrganizationStatus(
+        "org-1", active=True, changed_at="2026-11-25T09:00:00.000+00:00", event_id="e1"
+    )
+
+    assert repository.save_organization_status(deactivated)
+    assert not repository.save_organization_status(older_activation)
+    assert not repository.save_organization_status(deactivated)
+
+    assert repository.get_organization_status("org-1") == deactivated
+
+
+def test_an_unknown_organisation_has_no_status(repository: IdentityRepository) -> None:
+    assert repository.get_organization_status("org-unknown") is None

@@ -1,0 +1,151 @@
+"""template.yaml's wiring, checked against the code it points at."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tools import template
+from tools.handlers import load_module
+
+FUNCTIONS = template.functions()
+FUNCTION_IDS = [function.logical_id for function in FUNCTIONS]
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=FUNCTION_IDS)
+def test_every_handler_exists_and_imports_with_its_template_environment(
+    function: template.Function, load_handler: Callable[[str], ModuleType]
+) -> None:
+    assert function.module_file.is_file(), f"{function.logical_id}: {function.module_file} is missing"
+
+    module = load_handler(function.logical_id)
+
+    assert callable(getattr(module, function.handler_name, None))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=FUNCTION_IDS)
+def test_every_function_has_sample_events_in_json(function: template.Function) -> None:
+    samples = sorted(function.events_dir.glob("*.json"))
+
+    assert samples, f"{function.logical_id} has no sample event in events/{function.name}/"
+    for sample in samples:
+        assert isinstance(json.loads(sample.read_text()), dict)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS, ids=FUNCTION_IDS)
+def test_every_function_declares_its_own_requirements(function: template.Function) -> None:
+    assert (function.code_dir / "requirements.txt").is_file()
+
+
+def cognito_triggers() -> dict[str, str]:
+    triggers = {}
+    for function in FUNCTIONS:
+        for event in function.properties.get("Events", {}).values():
+            if event["Type"] == "Cognito":
+                assert event["Properties"]["UserPool"] == {"Ref": "UserPool"}
+                triggers[event["Properties"]["Trigger"]] = function.logical_id
+    return triggers
+
+
+def test_the_user_pool_triggers_point_at_the_two_identity_functions() -> None:
+    assert cognito_triggers() == {
+        "PostConfirmation": "PostConfirmationFunction",
+        "PreAuthentication": "PreAuthenticationFunction",
+    }
+
+
+def test_cognito_triggers_finish_inside_cognitos_five_seconds() -> None:
+    for logical_id in cognito_triggers().values():
+        assert template.function(logical_id).properties["Timeout"] <= 5
+
+
+def test_the_user_pool_signs_in_with_email_and_a_strong_password() -> None:
+    pool = template.resources("AWS::Cognito::UserPool")["UserPool"]["Properties"]
+    policy = pool["Policies"]["PasswordPolicy"]
+
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["AutoVerifiedAttributes"] == ["email"]
+    assert policy["MinimumLength"] >= 8
+    assert policy["RequireUppercase"] and policy["RequireLowercase"] and policy["RequireNumbers"]
+    assert pool["MfaConfiguration"] == "OPTIONAL" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert {"organization_id", "role"} <= {attribute["Name"] for attribute in pool["Schema"]}
+
+
+def test_clients_cannot_write_their_own_organisation_or_role() -> None:
+    client = template.resources("AWS::Cognito::UserPoolClient")["UserPoolClient"]["Properties"]
+
+    assert client["GenerateSecret"] is False
+    assert not {"custom:organization_id", "custom:role"} & set(client["WriteAttributes"])
+
+
+def test_the_api_authorises_every_route_with_the_user_pool_by_default() -> None:
+    auth = template.resources("AWS::Serverless::Api")["Api"]["Properties"]["Auth"]
+
+    assert auth["DefaultAuthorizer"] == "CognitoAuthorizer"
+    assert auth["Authorizers"]["CognitoAuthorizer"]["UserPoolArn"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+
+
+def api_routes() -> list[tuple[str, str, str]]:
+    return [
+        (function.logical_id, event["Properties"]["Method"].lower(), event["Properties"]["Path"])
+        for function in FUNCTIONS
+        for event in function.properties.get("Events", {}).values()
+        if event["Type"] == "Api"
+    ]
+
+
+@pytest.mark.parametrize(("logical_id", "method", "path"), api_routes())
+def test_every_api_route_in_the_template_is_served_by_its_function(
+    logical_id: str, method: str, path: str, load_handler: Callable[[str], ModuleType]
+) -> None:
+    app = load_handler(logical_id).app
+
+    served = json.loads(app.get_openapi_json_schema())["paths"]
+
+    assert method in served.get(path, {}), f"{logical_id} has no route for {method.upper()} {path}"
+
+
+def statements() -> list[tuple[str, dict[str, Any]]]:
+    found: list[tuple[str, dict[str, Any]]] = []
+    for function in FUNCTIONS:
+        for policy in function.properties.get("Policies", []):
+            found.extend((function.logical_id, statement) for statement in policy.get("Statement", []))
+    return found
+
+
+@pytest.mark.parametrize(("logical_id", "statement"), statements())
+def test_no_statement_grants_every_action_or_every_resource(
+    logical_id: str, statement: dict[str, Any]
+) -> None:
+    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+
+    assert not any(action == "*" or action.endswith(":*") for action in actions), logical_id
+    assert "*" not in resources, logical_id
+
+
+def test_functions_run_on_python_313_for_arm64_with_tracing_and_json_logs() -> None:
+    globals_ = template.template()["Globals"]["Function"]
+
+    assert globals_["Runtime"] == "python3.13"
+    assert globals_["Architectures"] == ["arm64"]
+    assert globals_["Tracing"] == "Active"
+    assert globals_["LoggingConfig"]["LogFormat"] == "JSON"
+
+
+def test_secret_parameters_hold_names_never_values() -> None:
+    parameters = template.template()["Parameters"]
+
+    for name in ("StripeSecretName", "TwilioSecretName", "ElevenLabsSecretName"):
+        assert parameters[name]["Default"].startswith("colmena/")
+
+
+def test_the_handler_modules_load_only_their_own_code(load_handler: Callable[[str], ModuleType]) -> None:
+    """A handler loaded twice is two cold starts, not one module shared between tests."""
+    first, second = (load_module(template.function("IdentityApiFunction")) for _ in range(2))
+
+    assert first is not second
