@@ -5,6 +5,7 @@ SHELL := /bin/bash
 PYTHON313 = $(shell tools/find-python313)
 VENV := .venv
 SAM_VENV := .venv-sam
+RUNTIME_VENV := .venv-runtime
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 # `sam build` runs the workflow's `python3.13` from PATH.
@@ -28,7 +29,14 @@ $(SAM_VENV)/.installed: requirements/sam.txt
 	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/sam.txt
 	touch $@
 
-install: $(VENV)/.installed $(SAM_VENV)/.installed ## create the virtual environments (Python 3.13) with the pinned tools
+# What the Lambda runtime gives a function (boto3, nothing else): built functions are imported on it.
+$(RUNTIME_VENV)/.installed: requirements/runtime.txt
+	@test -n "$(PYTHON313)" || exit 1
+	test -x $(RUNTIME_VENV)/bin/python || $(PYTHON313) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/runtime.txt
+	touch $@
+
+install: $(VENV)/.installed $(SAM_VENV)/.installed $(RUNTIME_VENV)/.installed ## create the virtual environments (Python 3.13) with the pinned tools
 
 lint: $(VENV)/.installed ## ruff (lint and format) over the whole tree
 	$(VENV)/bin/ruff check .
@@ -60,4 +68,4 @@ build-host: $(SAM_VENV)/.installed ## sam build for this machine's architecture,
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) tools/build_host.py
 
 clean: ## remove the virtual environments and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .build .local
+	rm -rf $(VENV) $(SAM_VENV) $(RUNTIME_VENV) .aws-sam .build .local

@@ -1,0 +1,63 @@
+"""The functions as `sam build` packages them import with nothing but their own folder, the layer and what
+the Lambda runtime provides (boto3), as on AWS. Built for this machine's architecture: see tools/build_host.py."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools import template
+from tools.build_host import build_for_host
+from tools.template import ROOT
+
+pytestmark = pytest.mark.build
+
+RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
+IMPORT_HANDLER = """
+import importlib, sys
+sys.path[:0] = sys.argv[1:3]
+module = importlib.import_module(sys.argv[3])
+assert callable(getattr(module, sys.argv[4])), "no handler " + sys.argv[4]
+"""
+
+
+@pytest.fixture(scope="module")
+def build_dir() -> Path:
+    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
+    return build_for_host()
+
+
+@pytest.mark.parametrize("function", template.functions(), ids=lambda function: function.logical_id)
+def test_a_built_function_imports_with_only_its_layer_and_the_runtime(
+    build_dir: Path, function: template.Function
+) -> None:
+    module, handler = function.properties["Handler"].rsplit(".", 1)
+    code_dir, layer_dir = build_dir / function.logical_id, build_dir / "SharedLayer" / "python"
+    environment = {
+        **function.environment,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+
+    result = subprocess.run(
+        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT_HANDLER, str(code_dir), str(layer_dir), module, handler],
+        cwd=code_dir,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_built_layer_holds_no_binary_for_another_architecture(build_dir: Path) -> None:
+    import platform
+
+    foreign = "x86_64" if platform.machine() in ("aarch64", "arm64") else "aarch64"
+
+    assert not list((build_dir / "SharedLayer").rglob(f"*{foreign}*.so"))

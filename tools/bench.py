@@ -1,0 +1,158 @@
+"""`make bench`: cold starts and warm durations, each beside a baseline measured in the same run.
+
+Cold start: a fresh Python 3.13 process (the runtime environment: boto3 only) importing the handler module
+from the host build with its layer and template environment, median of RUNS, beside a baseline process that
+imports only Powertools' Logger, Tracer, Metrics and REST event handler and creates one DynamoDB client.
+Warm: one handler call in process against moto, median of CALLS."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+import warnings
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "layers" / "shared"), str(ROOT)]
+
+from tools import template  # noqa: E402
+from tools.build_host import build_for_host  # noqa: E402
+
+RUNS = 9
+CALLS = 200
+RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
+TARGET_RATIO = 1.2
+
+BASELINE = """
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+import boto3
+Logger(); Tracer(); Metrics(); APIGatewayRestResolver()
+boto3.client("dynamodb")
+"""
+IMPORT_HANDLER = "import sys; sys.path[:0] = sys.argv[1:3]; __import__(sys.argv[3])"
+
+
+def lambda_like_environment(function: template.Function | None) -> dict[str, str]:
+    environment = dict(function.environment) if function else {}
+    return {
+        **environment,
+        "PATH": os.environ["PATH"],
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_LAMBDA_FUNCTION_NAME": function.logical_id if function else "Baseline",
+        "POWERTOOLS_SERVICE_NAME": environment.get("POWERTOOLS_SERVICE_NAME", "bench"),
+    }
+
+
+def process_seconds(arguments: list[str], environment: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(RUNTIME_PYTHON), "-s", *arguments], env=environment, cwd=cwd, check=True)
+    return time.perf_counter() - started
+
+
+def cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:
+    layer = str(build_dir / "SharedLayer" / "python")
+    baseline_code = f"import sys; sys.path.insert(0, {layer!r})\n{BASELINE}"
+    rows = []
+    for function in template.functions():
+        code_dir = build_dir / function.logical_id
+        module = function.properties["Handler"].rsplit(".", 1)[0]
+        handler_times, baseline_times = [], []
+        for _ in range(RUNS):  # interleaved, so both see the same machine load
+            baseline_times.append(process_seconds(["-c", baseline_code], lambda_like_environment(None), code_dir))
+            handler_times.append(
+                process_seconds(
+                    ["-c", IMPORT_HANDLER, str(code_dir), layer, module],
+                    lambda_like_environment(function),
+                    code_dir,
+                )
+            )
+        rows.append((function.logical_id, statistics.median(handler_times), statistics.median(baseline_times)))
+    return rows
+
+
+def warm_durations() -> list[tuple[str, float]]:
+    import boto3
+    from moto import mock_aws
+
+    from tools.handlers import LambdaContext, load_module, sample_event
+
+    os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    os.environ.update(POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
+    rows = []
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        for definition in template.table_definitions().values():
+            dynamodb.create_table(**definition)
+        boto3.client("events").create_event_bus(Name=template.resolve({"Ref": "EventBus"}))
+
+        def loaded(logical_id: str) -> Any:
+            function = template.function(logical_id)
+            os.environ.update({**function.environment, "POWERTOOLS_LOG_LEVEL": "WARNING"})
+            return load_module(function), function.events_dir
+
+        post_confirmation, events = loaded("PostConfirmationFunction")
+        sign_up = sample_event(events / "confirm_sign_up.json")
+
+        def new_user_event() -> dict[str, Any]:
+            sub = str(uuid.uuid4())
+            attributes = {**sign_up["request"]["userAttributes"], "sub": sub}
+            return {**sign_up, "userName": sub, "request": {"userAttributes": attributes}}
+
+        rows.append(("PostConfirmation, new user (moto)", timed(post_confirmation.lambda_handler, new_user_event)))
+        rows.append(("PostConfirmation, retried delivery (moto)", timed(post_confirmation.lambda_handler, lambda: sign_up)))
+
+        api, events = loaded("IdentityApiFunction")
+        get_me = sample_event(events / "get_me.json")
+        rows.append(("GET /me (moto)", timed(api.lambda_handler, lambda: get_me)))
+    return rows
+
+
+def timed(handler: Any, make_event: Any) -> float:
+    from tools.handlers import LambdaContext
+
+    context = LambdaContext()
+    samples = []
+    # Metrics print their EMF lines on stdout; the table is what this command prints.
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        handler(make_event(), context)  # the first call pays for lazy imports; warm means after it
+        for _ in range(CALLS):
+            event = make_event()
+            started = time.perf_counter()
+            handler(event, context)
+            samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    if not RUNTIME_PYTHON.exists():
+        print("the runtime environment is missing: run make install", file=sys.stderr)
+        return 1
+    print("building for this machine's architecture ...", file=sys.stderr)
+    build_dir = build_for_host()
+    print(f"\nCold start: whole process, median of {RUNS} (Python 3.13, boto3 + layer)")
+    print(f"{'function':32} {'handler ms':>11} {'baseline ms':>12} {'ratio':>7}  target <= {TARGET_RATIO}x")
+    slow = 0
+    for name, handler_seconds, baseline_seconds in cold_starts(build_dir):
+        ratio = handler_seconds / baseline_seconds
+        slow += ratio > TARGET_RATIO
+        verdict = "ok" if ratio <= TARGET_RATIO else "OVER"
+        print(f"{name:32} {handler_seconds * 1000:11.0f} {baseline_seconds * 1000:12.0f} {ratio:6.2f}x  {verdict}")
+    print(f"\nWarm handler call in process, median of {CALLS}")
+    for name, seconds in warm_durations():
+        print(f"{name:44} {seconds * 1000:8.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
