@@ -68,7 +68,9 @@ def cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:
         module = function.properties["Handler"].rsplit(".", 1)[0]
         handler_times, baseline_times = [], []
         for _ in range(RUNS):  # interleaved, so both see the same machine load
-            baseline_times.append(process_seconds(["-c", baseline_code], lambda_like_environment(None), code_dir))
+            baseline_times.append(
+                process_seconds(["-c", baseline_code], lambda_like_environment(None), code_dir)
+            )
             handler_times.append(
                 process_seconds(
                     ["-c", IMPORT_HANDLER, str(code_dir), layer, module],
@@ -76,7 +78,9 @@ def cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:
                     code_dir,
                 )
             )
-        rows.append((function.logical_id, statistics.median(handler_times), statistics.median(baseline_times)))
+        rows.append(
+            (function.logical_id, statistics.median(handler_times), statistics.median(baseline_times))
+        )
     return rows
 
 
@@ -84,9 +88,11 @@ def warm_durations() -> list[tuple[str, float]]:
     import boto3
     from moto import mock_aws
 
-    from tools.handlers import LambdaContext, load_module, sample_event
+    from tools.handlers import load_module, sample_event
 
-    os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    os.environ.update(
+        AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench"
+    )
     os.environ.update(POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
     rows = []
     with mock_aws():
@@ -108,8 +114,15 @@ def warm_durations() -> list[tuple[str, float]]:
             attributes = {**sign_up["request"]["userAttributes"], "sub": sub}
             return {**sign_up, "userName": sub, "request": {"userAttributes": attributes}}
 
-        rows.append(("PostConfirmation, new user (moto)", timed(post_confirmation.lambda_handler, new_user_event)))
-        rows.append(("PostConfirmation, retried delivery (moto)", timed(post_confirmation.lambda_handler, lambda: sign_up)))
+        rows.append(
+            ("PostConfirmation, new user (moto)", timed(post_confirmation.lambda_handler, new_user_event))
+        )
+        rows.append(
+            (
+                "PostConfirmation, retried delivery (moto)",
+                timed(post_confirmation.lambda_handler, lambda: sign_up),
+            )
+        )
 
         api, events = loaded("IdentityApiFunction")
         get_me = sample_event(events / "get_me.json")
@@ -142,12 +155,11 @@ def main() -> int:
     build_dir = build_for_host()
     print(f"\nCold start: whole process, median of {RUNS} (Python 3.13, boto3 + layer)")
     print(f"{'function':32} {'handler ms':>11} {'baseline ms':>12} {'ratio':>7}  target <= {TARGET_RATIO}x")
-    slow = 0
     for name, handler_seconds, baseline_seconds in cold_starts(build_dir):
         ratio = handler_seconds / baseline_seconds
-        slow += ratio > TARGET_RATIO
         verdict = "ok" if ratio <= TARGET_RATIO else "OVER"
-        print(f"{name:32} {handler_seconds * 1000:11.0f} {baseline_seconds * 1000:12.0f} {ratio:6.2f}x  {verdict}")
+        handler_ms, baseline_ms = handler_seconds * 1000, baseline_seconds * 1000
+        print(f"{name:32} {handler_ms:11.0f} {baseline_ms:12.0f} {ratio:6.2f}x  {verdict}")
     print(f"\nWarm handler call in process, median of {CALLS}")
     for name, seconds in warm_durations():
         print(f"{name:44} {seconds * 1000:8.2f} ms")

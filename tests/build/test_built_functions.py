@@ -1,5 +1,6 @@
-"""The functions as `sam build` packages them import with nothing but their own folder, the layer and what
-the Lambda runtime provides (boto3), as on AWS. Built for this machine's architecture: see tools/build_host.py."""
+"""The functions as `sam build` packages them import with nothing but their own folder, the layer and
+what the Lambda runtime provides (boto3), as on AWS. Built for this machine's architecture: see
+tools/build_host.py."""
 
 from __future__ import annotations
 
