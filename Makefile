@@ -10,7 +10,6 @@ PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 # `sam build` runs the workflow's `python3.13` from PATH.
 SAM_PATH = $(dir $(PYTHON313)):$(PATH)
-HOST_ARCH := $(shell uname -m | sed 's/aarch64/arm64/')
 
 .PHONY: help install lint typecheck template-check test unit bench openapi build build-host run invoke clean
 
@@ -64,8 +63,14 @@ openapi: $(VENV)/.installed ## rewrite functions/*/openapi.json from the routes 
 build: $(SAM_VENV)/.installed ## sam build for AWS (arm64), into .aws-sam/build
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel
 
-build-host: $(SAM_VENV)/.installed ## sam build for this machine's architecture, into .build/host
+build-host: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build for this machine's architecture, into .build/host
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) tools/build_host.py
+
+run: install ## the whole application on the local stack (API on :3000, AWS endpoint on :4566); Ctrl-C stops it
+	$(PY) -m tools.local_stack
+
+invoke: install ## run one function on the local stack: make invoke FN=<LogicalId> EVENT=events/<function>/<file>.json
+	@$(PY) -m tools.local_stack.invoke "$(FN)" "$(EVENT)"
 
 clean: ## remove the virtual environments and build output
 	rm -rf $(VENV) $(SAM_VENV) $(RUNTIME_VENV) .aws-sam .build .local

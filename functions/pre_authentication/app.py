@@ -38,7 +38,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         logger.error("refused: not a PreAuthentication event with a sub", extra={"trigger_source": source})
         raise InvalidEvent(f"expected a PreAuthentication trigger with userAttributes.sub, got {source!r}")
     user = repository.get_user(attributes["sub"])
-    organization_id = (user.organization_id if user else None) or attributes.get("custom:organization_id")
+    # Cognito's current attribute first: the record keeps the organisation the user registered with.
+    organization_id = attributes.get("custom:organization_id") or (user.organization_id if user else None)
     organization = repository.get_organization_status(organization_id) if organization_id else None
     refusal = sign_in_refusal(user, organization)
     if refusal:

@@ -58,6 +58,15 @@ def test_a_member_of_a_reactivated_organisation_signs_in(handler: ModuleType) ->
     assert handler.lambda_handler(copy.deepcopy(event), LambdaContext()) == event
 
 
+def test_the_organisation_cognito_holds_now_is_the_one_checked(handler: ModuleType) -> None:
+    """The user registered with org-7c1d2e (the record) and now belongs to org-moved (Cognito's attribute)."""
+    handler.repository.save_organization_status(OrganizationStatus("org-7c1d2e", False, NOW, "e-1"))
+    event = sample_event(EVENT)
+    event["request"]["userAttributes"]["custom:organization_id"] = "org-moved"
+
+    assert handler.lambda_handler(copy.deepcopy(event), LambdaContext()) == event
+
+
 def test_a_user_without_a_record_yet_is_let_through(handler: ModuleType) -> None:
     event = sample_event(EVENT)
     event["request"]["userAttributes"]["sub"] = "a-brand-new-sub"

@@ -100,5 +100,19 @@ def test_only_a_newer_organisation_status_replaces_the_stored_one(repository: Id
     assert repository.get_organization_status("org-1") == deactivated
 
 
+def test_statuses_of_the_same_instant_end_the_same_whatever_their_order(dynamodb: Any) -> None:
+    deactivated = OrganizationStatus("org-1", active=False, changed_at=NOW, event_id="e-a")
+    activated = OrganizationStatus("org-1", active=True, changed_at=NOW, event_id="e-b")
+    outcomes = []
+    for order in ((deactivated, activated), (activated, deactivated)):
+        repository = IdentityRepository(dynamodb, "IdentityTable")
+        dynamodb.delete_item(TableName="IdentityTable", Key={"pk": {"S": "ORG#org-1"}, "sk": {"S": "STATUS"}})
+        for status in order:
+            repository.save_organization_status(status)
+        outcomes.append(repository.get_organization_status("org-1"))
+
+    assert outcomes[0] == outcomes[1] == activated
+
+
 def test_an_unknown_organisation_has_no_status(repository: IdentityRepository) -> None:
     assert repository.get_organization_status("org-unknown") is None

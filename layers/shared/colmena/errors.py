@@ -53,6 +53,7 @@ class SignInRefused(ColmenaError):
 
 
 class PublishFailed(ColmenaError):
-    """EventBridge refused a domain event; the caller's retry publishes it again."""
+    """EventBridge refused a domain event. The state change it reports is already stored; a redelivery of
+    the triggering event publishes it again (see docs/decisions.md on at-least-once publishing)."""
 
     code = "publish_failed"

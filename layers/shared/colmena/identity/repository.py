@@ -79,7 +79,8 @@ class IdentityRepository(DynamoRepository):
 
     def save_organization_status(self, status: OrganizationStatus) -> bool:
         """Keeps the newest status only: False when the stored one is as new or newer (a duplicate or a
-        late delivery), so events applied in any order leave the same projection."""
+        late delivery). Two statuses of the same instant are ordered by event id, so events applied in any
+        order leave the same projection."""
         try:
             self._put(
                 {
@@ -90,8 +91,12 @@ class IdentityRepository(DynamoRepository):
                     "changed_at": status.changed_at,
                     "event_id": status.event_id,
                 },
-                condition="attribute_not_exists(pk) OR changed_at < :changed_at",
+                condition=(
+                    "attribute_not_exists(pk) OR changed_at < :changed_at"
+                    " OR (changed_at = :changed_at AND event_id < :event_id)"
+                ),
                 changed_at=status.changed_at,
+                event_id=status.event_id,
             )
         except ConditionFailed:
             return False
