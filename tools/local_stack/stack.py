@@ -68,6 +68,7 @@ class Deployment:
     physical_ids: dict[str, str]
     outputs: dict[str, str]
     api_id: str
+    layer_arn: str
     functions: dict[str, str] = field(default_factory=dict)  # logical id -> function name
 
 
@@ -94,10 +95,15 @@ def deploy(gateway_port: int) -> Deployment:
     stack = _wait_for_stack(cloudformation)
     resources = cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
     physical_ids = {resource["LogicalResourceId"]: resource["PhysicalResourceId"] for resource in resources}
+    # SAM renames a layer's logical id with a content hash (SharedLayer1a2b3c...), so it is found by type.
+    layer_arn = next(
+        r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::Lambda::LayerVersion"
+    )
     return Deployment(
         physical_ids=physical_ids,
         outputs={output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])},
         api_id=physical_ids["Api"],
+        layer_arn=layer_arn,
         functions={
             function.logical_id: physical_ids[function.logical_id] for function in template.functions()
         },
@@ -137,24 +143,26 @@ def watch_and_reload(gateway_port: int, deployment: Deployment, stop: threading.
     watched = [str(template.ROOT / "functions"), str(package.LAYER_SOURCE)]
     for changes in watch(*watched, stop_event=stop, debounce=100, step=50):
         paths = {Path(path) for _, path in changes if "__pycache__" not in path}
-        if any(package.LAYER_SOURCE in path.parents for path in paths):
-            _reload_layer(lambda_client, deployment)
-        for code_dir, function in by_folder.items():
-            if any(code_dir in path.parents for path in paths):
-                lambda_client.update_function_code(
-                    FunctionName=deployment.functions[function.logical_id],
-                    ZipFile=package.function_zip(function),
-                )
-                print(f"reloaded {function.logical_id}", file=sys.stderr, flush=True)
+        try:
+            if any(package.LAYER_SOURCE in path.parents for path in paths):
+                _reload_layer(lambda_client, deployment)
+            for code_dir, function in by_folder.items():
+                if any(code_dir in path.parents for path in paths):
+                    lambda_client.update_function_code(
+                        FunctionName=deployment.functions[function.logical_id],
+                        ZipFile=package.function_zip(function),
+                    )
+                    print(f"reloaded {function.logical_id}", file=sys.stderr, flush=True)
+        except Exception as error:  # a failed reload is reported; the stack keeps serving the last good code
+            print(f"reload failed: {error!r}", file=sys.stderr, flush=True)
 
 
 def _reload_layer(lambda_client: Any, deployment: Deployment) -> None:
-    layer_arn = deployment.physical_ids["SharedLayer"]
-    layer_name = layer_arn.split(":layer:", 1)[1].split(":", 1)[0]
+    layer_name = deployment.layer_arn.split(":layer:", 1)[1].split(":", 1)[0]
     published = lambda_client.publish_layer_version(
         LayerName=layer_name, Content={"ZipFile": package.layer_zip()}
     )
-    deployment.physical_ids["SharedLayer"] = published["LayerVersionArn"]
+    deployment.layer_arn = published["LayerVersionArn"]
     for function_name in deployment.functions.values():
         lambda_client.update_function_configuration(
             FunctionName=function_name, Layers=[published["LayerVersionArn"]]

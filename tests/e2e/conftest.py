@@ -1,0 +1,89 @@
+"""The local stack for the end-to-end suite: one per session, started on free ports from a scratch copy of
+the project (so the hot-reload tests can edit code without touching the working tree), stopped by its pid."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools.local_stack.process import StackProcess
+from tools.template import ROOT
+
+COPIED = ("template.yaml", "functions", "layers", "events", "tools", "statemachines")
+SHARED = (".venv-runtime", ".local/deps")  # the runtime environment and the installed requirements
+PASSWORD = "Passw0rd!x"
+
+
+@pytest.fixture(scope="session")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("colmena")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=ignore)
+        else:
+            shutil.copy2(source, copy / name)
+    for name in SHARED:
+        (ROOT / name).mkdir(parents=True, exist_ok=True)
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).symlink_to(ROOT / name)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def local_stack(project_copy: Path) -> Iterator[StackProcess]:
+    running = StackProcess(root=project_copy).start()
+    try:
+        yield running
+    finally:
+        exited_early = running.process is not None and running.process.poll() is not None
+        running.stop()
+        if exited_early:
+            print(
+                "the local stack stopped during the session; its last output:\n"
+                + "".join(running.output[-60:])
+            )
+
+
+@pytest.fixture(scope="session")
+def cognito(local_stack: StackProcess) -> Any:
+    return local_stack.client("cognito-idp")
+
+
+@pytest.fixture(scope="session")
+def client_id(local_stack: StackProcess) -> str:
+    return str(local_stack.state["outputs"]["UserPoolClientId"])
+
+
+@pytest.fixture(scope="session")
+def pool_id(local_stack: StackProcess) -> str:
+    return str(local_stack.state["outputs"]["UserPoolId"])
+
+
+@pytest.fixture
+def email() -> str:
+    return f"user-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def sign_up_and_confirm(cognito: Any, client_id: str, email: str) -> str:
+    """A client's sign-up: returns the user's sub."""
+    sub: str = cognito.sign_up(ClientId=client_id, Username=email, Password=PASSWORD)["UserSub"]
+    cognito.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
+    return sub
+
+
+def sign_in(cognito: Any, client_id: str, email: str) -> str:
+    """A client's password sign-in: returns the IdToken."""
+    result = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )
+    token: str = result["AuthenticationResult"]["IdToken"]
+    return token

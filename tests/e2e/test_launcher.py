@@ -1,0 +1,185 @@
+"""What the launcher adds to MiniStack (tools/local_stack/launcher.py), each shown on the running stack;
+each test fails without its patch. The Cognito triggers are shown by test_identity.py: confirming a sign-up
+creates the records, and a suspended user's sign-in is refused with PreAuthentication's message."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.e2e.conftest import sign_in, sign_up_and_confirm
+from tools.local_stack.process import StackProcess
+
+pytestmark = pytest.mark.e2e
+
+PROBE = """
+import importlib.util, sys
+
+def handler(event, context):
+    return {
+        "executable": sys.executable,
+        "emulator_importable": importlib.util.find_spec("ministack") is not None,
+        "pydantic_importable": importlib.util.find_spec("pydantic") is not None,
+    }
+"""
+
+
+def zipped(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("probe.py", source)
+    return buffer.getvalue()
+
+
+def test_functions_run_on_the_runtime_environment_not_the_emulators(
+    local_stack: StackProcess, project_copy: Path
+) -> None:
+    lambda_client = local_stack.client("lambda")
+    lambda_client.create_function(
+        FunctionName="interpreter-probe",
+        Runtime="python3.13",
+        Handler="probe.handler",
+        Role="arn:aws:iam::000000000000:role/probe",
+        Code={"ZipFile": zipped(PROBE)},
+    )
+
+    answer = json.loads(lambda_client.invoke(FunctionName="interpreter-probe")["Payload"].read())
+
+    assert Path(answer["executable"]).parent.parent.resolve() == (project_copy / ".venv-runtime").resolve()
+    assert answer["emulator_importable"] is False
+    assert answer["pydantic_importable"] is False  # only a layer brings it, as on AWS
+
+
+def test_a_handler_error_reaches_the_caller_as_its_class_name(local_stack: StackProcess) -> None:
+    function_name = local_stack.state["functions"]["PostConfirmationFunction"]
+
+    answer = local_stack.client("lambda").invoke(
+        FunctionName=function_name, Payload=b'{"triggerSource": "nope"}'
+    )
+
+    assert answer["FunctionError"] == "Unhandled"
+    assert json.loads(answer["Payload"].read())["errorType"] == "InvalidEvent"
+
+
+def test_a_step_functions_catch_on_the_projects_error_name_matches(local_stack: StackProcess) -> None:
+    stepfunctions = local_stack.client("stepfunctions")
+    function_arn = local_stack.client("lambda").get_function(
+        FunctionName=local_stack.state["functions"]["PostConfirmationFunction"]
+    )["Configuration"]["FunctionArn"]
+    definition = {
+        "StartAt": "Register",
+        "States": {
+            "Register": {
+                "Type": "Task",
+                "Resource": function_arn,
+                "Catch": [{"ErrorEquals": ["InvalidEvent"], "ResultPath": "$.error", "Next": "Refused"}],
+                "End": True,
+            },
+            "Refused": {"Type": "Pass", "End": True},
+        },
+    }
+    machine = stepfunctions.create_state_machine(
+        name="catch-probe", definition=json.dumps(definition), roleArn="arn:aws:iam::000000000000:role/probe"
+    )
+    execution = stepfunctions.start_execution(
+        stateMachineArn=machine["stateMachineArn"], input='{"triggerSource": "x"}'
+    )
+
+    deadline = time.monotonic() + 20
+    while (described := stepfunctions.describe_execution(executionArn=execution["executionArn"]))[
+        "status"
+    ] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"])["error"]["Error"] == "InvalidEvent"
+
+
+def test_the_cors_preflight_answers_with_the_templates_headers(local_stack: StackProcess) -> None:
+    answer = requests.options(
+        f"{local_stack.api}/me",
+        headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "PATCH"},
+        timeout=10,
+    )
+
+    assert answer.status_code == 200
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "PATCH" in answer.headers["Access-Control-Allow-Methods"]
+
+
+def test_the_api_port_serves_the_templates_paths_through_the_emulators_api(local_stack: StackProcess) -> None:
+    direct = requests.get(
+        f"{local_stack.gateway}/_aws/execute-api/{local_stack.state['api_id']}/dev/me", timeout=10
+    )
+    front = requests.get(f"{local_stack.api}/me", timeout=10)
+
+    assert direct.status_code == front.status_code == 401  # the same authorizer answers both
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def eventually(check: Any, timeout: float = 20) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def test_editing_a_function_reaches_the_next_invocation(
+    local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, pool_id: str, email: str
+) -> None:
+    cognito.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password="Passw0rd!x", Permanent=True)
+    headers = {"Authorization": sign_in(cognito, client_id, email)}  # no PostConfirmation: no profile yet
+
+    edit(
+        project_copy / "functions" / "identity_api" / "app.py",
+        "no profile exists for this account yet",
+        "hot reloaded",
+    )
+
+    def reloaded() -> bool:
+        answer = requests.get(f"{local_stack.api}/me", headers=headers, timeout=10)
+        return answer.status_code == 404 and "hot reloaded" in answer.json()["error"]["message"]
+
+    assert eventually(reloaded)
+
+
+def test_editing_the_layer_reaches_every_function(
+    local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, email: str
+) -> None:
+    sub = sign_up_and_confirm(cognito, client_id, email)
+    from colmena.identity.models import UserStatus
+    from colmena.identity.repository import IdentityRepository
+
+    IdentityRepository(
+        local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"]
+    ).set_user_status(sub, UserStatus.SUSPENDED)
+    edit(
+        project_copy / "layers" / "shared" / "colmena" / "identity" / "logic.py",
+        "Your account is suspended.",
+        "Suspended (reloaded).",
+    )
+
+    def refused_with_the_new_message() -> bool:
+        try:
+            sign_in(cognito, client_id, email)
+        except cognito.exceptions.UserLambdaValidationException as refused:
+            return "Suspended (reloaded)." in str(refused)
+        return False
+
+    assert eventually(refused_with_the_new_message, timeout=40)
