@@ -163,6 +163,9 @@ def main() -> int:
     print(f"\nWarm handler call in process, median of {CALLS}")
     for name, seconds in warm_durations():
         print(f"{name:44} {seconds * 1000:8.2f} ms")
+    from tools import bench_local_stack
+
+    bench_local_stack.main()
     return 0
 
 

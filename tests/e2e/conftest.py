@@ -3,7 +3,6 @@ the project (so the hot-reload tests can edit code without touching the working 
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,29 +10,14 @@ from typing import Any
 
 import pytest
 
-from tools.local_stack.process import StackProcess
-from tools.template import ROOT
+from tools.local_stack.process import StackProcess, scratch_copy
 
-COPIED = ("template.yaml", "functions", "layers", "events", "tools", "statemachines")
-SHARED = (".venv-runtime", ".local/deps")  # the runtime environment and the installed requirements
 PASSWORD = "Passw0rd!x"
 
 
 @pytest.fixture(scope="session")
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("colmena")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=ignore)
-        else:
-            shutil.copy2(source, copy / name)
-    for name in SHARED:
-        (ROOT / name).mkdir(parents=True, exist_ok=True)
-        (copy / name).parent.mkdir(parents=True, exist_ok=True)
-        (copy / name).symlink_to(ROOT / name)
-    return copy
+    return scratch_copy(tmp_path_factory.mktemp("colmena"))
 
 
 @pytest.fixture(scope="session")

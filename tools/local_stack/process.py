@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +18,26 @@ from typing import Any
 
 from tools.local_stack import stack
 from tools.template import ROOT
+
+COPIED = ("template.yaml", "functions", "layers", "events", "tools", "statemachines")
+SHARED = (".venv-runtime", ".local/deps")  # the runtime environment and the installed requirements
+
+
+def scratch_copy(destination: Path) -> Path:
+    """The project's deployable files copied to `destination`, sharing the installed environments, so a
+    stack run from it never touches the working tree (its state file, its code)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    for name in SHARED:
+        (ROOT / name).mkdir(parents=True, exist_ok=True)
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        (destination / name).symlink_to(ROOT / name)
+    return destination
 
 
 def free_port() -> int:

@@ -1,0 +1,169 @@
+"""The local stack's figures for `make bench`, each beside what it is compared with in the same run:
+`make run` to the first answered request; warm GET /me through the API port, straight to the emulator's API
+URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+import warnings
+from pathlib import Path
+
+from tools.local_stack.process import StackProcess, scratch_copy
+
+WARM_CALLS = 50
+STARTS = 3
+INVOKES = 5
+PASSWORD = "Passw0rd!x"  # noqa: S105 (a throwaway user on the local stack)
+
+
+def first_answer_seconds(root: Path) -> float:
+    """From starting `make run` (its process) to the first HTTP answer on the API port (a 401 counts)."""
+    running = StackProcess(root=root)
+    started = time.perf_counter()
+    running.process = subprocess.Popen(  # type: ignore[assignment]
+        [sys.executable, "-m", "tools.local_stack",
+         "--gateway-port", str(running.gateway_port), "--api-port", str(running.api_port)],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{running.api}/me", timeout=1)  # noqa: S310
+            except urllib.error.HTTPError as answer:
+                if answer.code != 503:  # 503: the stack is still deploying
+                    return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.01)
+    finally:
+        running.stop()
+
+
+def token(running: StackProcess) -> str:
+    cognito, client_id = running.client("cognito-idp"), running.state["outputs"]["UserPoolClientId"]
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    cognito.sign_up(ClientId=client_id, Username=email, Password=PASSWORD)
+    cognito.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
+    result = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )
+    id_token: str = result["AuthenticationResult"]["IdToken"]
+    return id_token
+
+
+def timed_gets(url: str, id_token: str) -> list[float]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=10
+    )  # one kept-alive connection
+    samples = []
+    for _ in range(WARM_CALLS + 5):
+        started = time.perf_counter()
+        connection.request("GET", parts.path, headers={"Authorization": id_token})
+        answer = connection.getresponse()
+        answer.read()
+        samples.append(time.perf_counter() - started)
+        assert answer.status == 200, answer.status
+    connection.close()
+    return samples[5:]  # the first calls warm the worker
+
+
+def in_process_get_me() -> list[float]:
+    """The same GET /me handler, in this process against moto."""
+    import boto3
+    from moto import mock_aws
+
+    from tools import template
+    from tools.handlers import LambdaContext, load_module, sample_event
+
+    os.environ.update(
+        AWS_DEFAULT_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING"
+    )
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        for definition in template.table_definitions().values():
+            dynamodb.create_table(**definition)
+        function = template.function("IdentityApiFunction")
+        os.environ.update({**function.environment, "POWERTOOLS_LOG_LEVEL": "WARNING"})
+        api = load_module(function)
+        event = sample_event(function.events_dir / "get_me.json")
+        from colmena.identity.logic import default_settings
+        from colmena.identity.models import User, UserStatus
+
+        sub = event["requestContext"]["authorizer"]["claims"]["sub"]
+        created = "2026-11-25T00:00:00.000+00:00"
+        api.repository.create_user(
+            User(sub, "a@b.c", sub, UserStatus.ACTIVE, created), default_settings(created)
+        )
+        samples = []
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Powertools' note that GET /me flushes no metric
+            for _ in range(WARM_CALLS + 5):
+                started = time.perf_counter()
+                assert api.lambda_handler(event, LambdaContext())["statusCode"] == 200
+                samples.append(time.perf_counter() - started)
+    return samples[5:]
+
+
+def invoke_seconds(root: Path) -> list[float]:
+    samples = []
+    for _ in range(INVOKES):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "tools.local_stack.invoke", "PostConfirmationFunction",
+             "events/post_confirmation/confirm_sign_up.json"],
+            cwd=root, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return sorted(samples)[int(len(samples) * 0.95) - 1]
+
+
+def row(name: str, samples: list[float]) -> str:
+    return f"{name:44} {statistics.median(samples) * 1000:9.2f} {p95(samples) * 1000:9.2f}"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="colmena-bench-") as scratch:
+        root = scratch_copy(Path(scratch))
+        starts = [first_answer_seconds(root) for _ in range(STARTS)]
+        print(f"\nLocal stack: make run to the first answered request, median of {STARTS}")
+        print(f"{'':44} {statistics.median(starts):9.2f} s   (target < 3 s; runs: "
+              f"{', '.join(f'{start:.2f}' for start in starts)})")  # fmt: skip
+        running = StackProcess(root=root).start()
+        try:
+            id_token = token(running)
+            front = timed_gets(f"{running.api}/me", id_token)
+            direct = timed_gets(
+                f"{running.gateway}/_aws/execute-api/{running.state['api_id']}/dev/me", id_token
+            )
+            invokes = invoke_seconds(root)
+        finally:
+            running.stop()
+    in_process = in_process_get_me()
+    print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
+    print(row("through the API port (:3000 in make run)", front))
+    print(row("straight to the emulator's API URL", direct))
+    print(row("the handler in process (moto)", in_process))
+    added = statistics.median(front) - statistics.median(direct)
+    print(f"{'the API port adds (median)':44} {added * 1000:9.2f}           (target < 2 ms)")
+    print(f"\nmake invoke PostConfirmationFunction on a running stack, median of {INVOKES}")
+    print(f"{'':44} {statistics.median(invokes) * 1000:9.0f} ms")
