@@ -68,9 +68,8 @@ def timed_gets(url: str, id_token: str) -> list[float]:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(
-        parts.hostname, parts.port, timeout=10
-    )  # one kept-alive connection
+    # One kept-alive connection, as a client would hold.
+    connection = http.client.HTTPConnection(str(parts.hostname), parts.port, timeout=10)
     samples = []
     for _ in range(WARM_CALLS + 5):
         started = time.perf_counter()
