@@ -18,12 +18,11 @@ import uuid
 import warnings
 from pathlib import Path
 
-from tools.local_stack.process import StackProcess, scratch_copy
+from tools.local_stack.process import StackProcess, scratch_copy, sign_in, sign_up_and_confirm
 
 WARM_CALLS = 50
 STARTS = 3
 INVOKES = 5
-PASSWORD = "Passw0rd!x"  # noqa: S105 (a throwaway user on the local stack)
 
 
 def first_answer_seconds(root: Path) -> float:
@@ -52,15 +51,8 @@ def first_answer_seconds(root: Path) -> float:
 def token(running: StackProcess) -> str:
     cognito, client_id = running.client("cognito-idp"), running.state["outputs"]["UserPoolClientId"]
     email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
-    cognito.sign_up(ClientId=client_id, Username=email, Password=PASSWORD)
-    cognito.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
-    result = cognito.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
-    )
-    id_token: str = result["AuthenticationResult"]["IdToken"]
-    return id_token
+    sign_up_and_confirm(cognito, client_id, email)
+    return sign_in(cognito, client_id, email)
 
 
 def timed_gets(url: str, id_token: str) -> list[float]:

@@ -12,8 +12,6 @@ import pytest
 
 from tools.local_stack.process import StackProcess, scratch_copy
 
-PASSWORD = "Passw0rd!x"
-
 
 @pytest.fixture(scope="session")
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -53,21 +51,3 @@ def pool_id(local_stack: StackProcess) -> str:
 @pytest.fixture
 def email() -> str:
     return f"user-{uuid.uuid4().hex[:10]}@example.com"
-
-
-def sign_up_and_confirm(cognito: Any, client_id: str, email: str) -> str:
-    """A client's sign-up: returns the user's sub."""
-    sub: str = cognito.sign_up(ClientId=client_id, Username=email, Password=PASSWORD)["UserSub"]
-    cognito.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
-    return sub
-
-
-def sign_in(cognito: Any, client_id: str, email: str) -> str:
-    """A client's password sign-in: returns the IdToken."""
-    result = cognito.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
-    )
-    token: str = result["AuthenticationResult"]["IdToken"]
-    return token

@@ -12,8 +12,7 @@ import requests
 
 from colmena.identity.models import UserStatus
 from colmena.identity.repository import IdentityRepository
-from tests.e2e.conftest import sign_in, sign_up_and_confirm
-from tools.local_stack.process import StackProcess
+from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import sign_in, sign_up_and_confirm
-from tools.local_stack.process import StackProcess
+from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -143,7 +142,7 @@ def test_editing_a_function_reaches_the_next_invocation(
     local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, pool_id: str, email: str
 ) -> None:
     cognito.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password="Passw0rd!x", Permanent=True)
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True)
     headers = {"Authorization": sign_in(cognito, client_id, email)}  # no PostConfirmation: no profile yet
 
     edit(

@@ -107,3 +107,24 @@ class StackProcess:
 
     def client(self, service: str) -> Any:
         return stack.client(service, self.gateway_port)
+
+
+PASSWORD = "Passw0rd!x"  # noqa: S105 (throwaway users of a local stack)
+
+
+def sign_up_and_confirm(cognito: Any, client_id: str, email: str) -> str:
+    """A client's sign-up and confirmation (the local pool accepts any code): returns the user's sub."""
+    sub: str = cognito.sign_up(ClientId=client_id, Username=email, Password=PASSWORD)["UserSub"]
+    cognito.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
+    return sub
+
+
+def sign_in(cognito: Any, client_id: str, email: str) -> str:
+    """A client's password sign-in: returns the IdToken."""
+    result = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )
+    token: str = result["AuthenticationResult"]["IdToken"]
+    return token
