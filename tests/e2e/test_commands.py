@@ -1,0 +1,140 @@
+"""`make run` and `make invoke` as a developer meets them, including their refusals."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools.local_stack.process import StackProcess, free_port, scratch_copy
+
+pytestmark = pytest.mark.e2e
+
+
+def invoke(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.local_stack.invoke", *arguments],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_invoke_prints_the_return_value_on_stdout_and_the_logs_on_stderr(
+    local_stack: StackProcess, project_copy: Path
+) -> None:
+    done = invoke(project_copy, "PostConfirmationFunction", "events/post_confirmation/confirm_sign_up.json")
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    assert '"message":"user registered"' in done.stderr
+
+
+def test_invoke_exits_non_zero_with_the_error_when_the_handler_raises(
+    local_stack: StackProcess, project_copy: Path, tmp_path: Path
+) -> None:
+    event = tmp_path / "not_a_trigger.json"
+    event.write_text(json.dumps({"triggerSource": "PreSignUp_SignUp"}))
+
+    done = invoke(project_copy, "PostConfirmationFunction", str(event))
+
+    assert done.returncode == 1
+    assert "PostConfirmationFunction raised InvalidEvent" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "reason"),
+    [
+        (
+            ("NoSuchFunction", "events/post_confirmation/confirm_sign_up.json"),
+            "unknown function 'NoSuchFunction'",
+        ),
+        (("PostConfirmationFunction", "events/missing.json"), "no event file 'events/missing.json'"),
+    ],
+)
+def test_invoke_refuses_an_unknown_function_or_a_missing_event_with_the_list_of_functions(
+    project_copy: Path, arguments: tuple[str, str], reason: str
+) -> None:
+    done = invoke(project_copy, *arguments)
+
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0].startswith(reason)
+    assert "functions: PostConfirmationFunction, PreAuthenticationFunction" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def run_stack(root: Path, gateway_port: int, api_port: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tools.local_stack",
+            "--gateway-port",
+            str(gateway_port),
+            "--api-port",
+            str(api_port),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_names_a_port_already_in_use(project_copy: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+
+        done = run_stack(project_copy, free_port(), busy)
+
+    assert done.returncode == 1
+    assert f"port {busy}, for the API, is already in use" in done.stderr
+
+
+# A resource the emulator fails to create while deploying (the role does not exist).
+POLICY_OF_NO_ROLE = """  BrokenPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: broken
+      Roles: [no-such-role]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: dynamodb:GetItem
+            Resource: !GetAtt IdentityTable.Arn
+"""
+
+
+def test_run_stops_with_the_stacks_failure_reasons_when_the_template_cannot_deploy(tmp_path: Path) -> None:
+    root = scratch_copy(tmp_path)
+    template = root / "template.yaml"
+    template.write_text(template.read_text().replace("Resources:\n", "Resources:\n" + POLICY_OF_NO_ROLE, 1))
+
+    done = run_stack(root, free_port(), free_port())
+
+    assert done.returncode == 1
+    assert "make run stopped: the stack did not deploy" in done.stderr
+    assert "BrokenPolicy (AWS::IAM::Policy): The role with name no-such-role cannot be found." in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_run_stops_with_the_emulators_reason_when_it_refuses_the_template(tmp_path: Path) -> None:
+    root = scratch_copy(tmp_path)
+    template = root / "template.yaml"
+    template.write_text(
+        template.read_text().replace("Type: AWS::Events::EventBus", "Type: AWS::Events::Nonsense")
+    )
+
+    done = run_stack(root, free_port(), free_port())
+
+    assert done.returncode == 1
+    assert "Unrecognized resource types: [AWS::Events::Nonsense]" in done.stderr
+    assert "Traceback" not in done.stderr
