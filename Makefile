@@ -19,7 +19,8 @@ help: ## list the commands
 $(VENV)/.installed: requirements/dev.txt layers/shared/requirements.txt functions/*/requirements.txt
 	@test -n "$(PYTHON313)" || exit 1
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt \
+		$(addprefix -r ,$(wildcard functions/*/requirements.txt))
 	touch $@
 
 $(SAM_VENV)/.installed: requirements/sam.txt

@@ -67,12 +67,8 @@ def published(aws: None) -> Callable[[], list[dict[str, Any]]]:
     bus = template.resolve({"Ref": "EventBus"})
     events.create_event_bus(Name=bus)
     queue_url = sqs.create_queue(QueueName="published")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    events.put_rule(
-        Name="everything", EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": ""}]})
-    )
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="everything", EventBusName=bus, EventPattern=json.dumps({"source": [{"prefix": ""}]}))
     events.put_targets(Rule="everything", EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
 
     def received() -> list[dict[str, Any]]:

@@ -68,9 +68,7 @@ def cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:
         module = function.properties["Handler"].rsplit(".", 1)[0]
         handler_times, baseline_times = [], []
         for _ in range(RUNS):  # interleaved, so both see the same machine load
-            baseline_times.append(
-                process_seconds(["-c", baseline_code], lambda_like_environment(None), code_dir)
-            )
+            baseline_times.append(process_seconds(["-c", baseline_code], lambda_like_environment(None), code_dir))
             handler_times.append(
                 process_seconds(
                     ["-c", IMPORT_HANDLER, str(code_dir), layer, module],
@@ -78,9 +76,7 @@ def cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:
                     code_dir,
                 )
             )
-        rows.append(
-            (function.logical_id, statistics.median(handler_times), statistics.median(baseline_times))
-        )
+        rows.append((function.logical_id, statistics.median(handler_times), statistics.median(baseline_times)))
     return rows
 
 
@@ -90,9 +86,7 @@ def warm_durations() -> list[tuple[str, float]]:
 
     from tools.handlers import load_module, sample_event
 
-    os.environ.update(
-        AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench"
-    )
+    os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
     os.environ.update(POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
     rows = []
     with mock_aws():
@@ -114,9 +108,7 @@ def warm_durations() -> list[tuple[str, float]]:
             attributes = {**sign_up["request"]["userAttributes"], "sub": sub}
             return {**sign_up, "userName": sub, "request": {"userAttributes": attributes}}
 
-        rows.append(
-            ("PostConfirmation, new user (moto)", timed(post_confirmation.lambda_handler, new_user_event))
-        )
+        rows.append(("PostConfirmation, new user (moto)", timed(post_confirmation.lambda_handler, new_user_event)))
         rows.append(
             (
                 "PostConfirmation, retried delivery (moto)",

@@ -29,11 +29,7 @@ def first_answer_seconds(root: Path) -> float:
     """From starting `make run` (its process) to the first HTTP answer on the API port (a 401 counts)."""
     running = StackProcess(root=root)
     started = time.perf_counter()
-    running.process = subprocess.Popen(  # type: ignore[assignment]
-        [sys.executable, "-m", "tools.local_stack",
-         "--gateway-port", str(running.gateway_port), "--api-port", str(running.api_port)],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    running.launch()
     try:
         while True:
             try:
@@ -82,9 +78,7 @@ def in_process_get_me() -> list[float]:
     from tools import template
     from tools.handlers import LambdaContext, load_module, sample_event
 
-    os.environ.update(
-        AWS_DEFAULT_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING"
-    )
+    os.environ.update(AWS_DEFAULT_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
     with mock_aws():
         dynamodb = boto3.client("dynamodb")
         for definition in template.table_definitions().values():
@@ -98,9 +92,7 @@ def in_process_get_me() -> list[float]:
 
         sub = event["requestContext"]["authorizer"]["claims"]["sub"]
         created = "2026-11-25T00:00:00.000+00:00"
-        api.repository.create_user(
-            User(sub, "a@b.c", sub, UserStatus.ACTIVE, created), default_settings(created)
-        )
+        api.repository.create_user(User(sub, "a@b.c", sub, UserStatus.ACTIVE, created), default_settings(created))
         samples = []
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Powertools' note that GET /me flushes no metric
@@ -143,9 +135,7 @@ def main() -> None:
         try:
             id_token = token(running)
             front = timed_gets(f"{running.api}/me", id_token)
-            direct = timed_gets(
-                f"{running.gateway}/_aws/execute-api/{running.state['api_id']}/dev/me", id_token
-            )
+            direct = timed_gets(f"{running.gateway}/_aws/execute-api/{running.state['api_id']}/dev/me", id_token)
             invokes = invoke_seconds(root)
         finally:
             running.stop()

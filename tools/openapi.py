@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "layers" / "shared"), str(ROOT)]
@@ -24,11 +25,9 @@ def descriptions() -> dict[Path, str]:
     for function in functions():
         if not any(event["Type"] == "Api" for event in function.properties.get("Events", {}).values()):
             continue
-        os.environ.update(function.environment)
-        app = getattr(load_module(function), "app", None)
-        assert isinstance(app, APIGatewayRestResolver), (
-            f"{function.logical_id} serves routes without a resolver"
-        )
+        with mock.patch.dict(os.environ, function.environment):
+            app = getattr(load_module(function), "app", None)
+        assert isinstance(app, APIGatewayRestResolver), f"{function.logical_id} serves routes without a resolver"
         schema = json.loads(app.get_openapi_json_schema())
         found[function.code_dir / "openapi.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return found

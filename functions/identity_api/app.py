@@ -51,7 +51,7 @@ def get_me() -> Me:
     user, user_settings = repository.get_profile(caller.user_id)
     if user is None or user_settings is None:
         raise NotFound(NO_PROFILE)
-    return Me.of(user, user_settings, caller.organization_id, caller.role)
+    return Me.of(user, user_settings, caller)
 
 
 @app.patch(

@@ -33,7 +33,12 @@ repository = IdentityRepository(dynamodb_client(), identity.table_name)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     trigger = PreAuthenticationTriggerEvent(event)
     source = trigger.get("triggerSource")
-    attributes = (trigger.get("request") or {}).get("userAttributes")
+    request = trigger.get("request") or {}
+    if source == PRE_AUTHENTICATION and request.get("userNotFound") in (True, "true"):
+        # The app client hides unknown users, so Cognito asks about them too: let Cognito answer
+        # "Incorrect username or password" as for any unknown user, revealing nothing.
+        return event
+    attributes = request.get("userAttributes")
     if source != PRE_AUTHENTICATION or not isinstance(attributes, dict) or not attributes.get("sub"):
         logger.error("refused: not a PreAuthentication event with a sub", extra={"trigger_source": source})
         raise InvalidEvent(f"expected a PreAuthentication trigger with userAttributes.sub, got {source!r}")

@@ -27,10 +27,7 @@ def local_stack(project_copy: Path) -> Iterator[StackProcess]:
         exited_early = running.process is not None and running.process.poll() is not None
         running.stop()
         if exited_early:
-            print(
-                "the local stack stopped during the session; its last output:\n"
-                + "".join(running.output[-60:])
-            )
+            print("the local stack stopped during the session; its last output:\n" + "".join(running.output[-60:]))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.local_stack.process import StackProcess, free_port, scratch_copy
+from tools.local_stack.process import StackProcess, free_ports, scratch_copy
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +93,7 @@ def test_run_names_a_port_already_in_use(project_copy: Path) -> None:
         taken.listen()
         busy = taken.getsockname()[1]
 
-        done = run_stack(project_copy, free_port(), busy)
+        done = run_stack(project_copy, free_ports(1)[0], busy)
 
     assert done.returncode == 1
     assert f"port {busy}, for the API, is already in use" in done.stderr
@@ -118,7 +119,7 @@ def test_run_stops_with_the_stacks_failure_reasons_when_the_template_cannot_depl
     template = root / "template.yaml"
     template.write_text(template.read_text().replace("Resources:\n", "Resources:\n" + POLICY_OF_NO_ROLE, 1))
 
-    done = run_stack(root, free_port(), free_port())
+    done = run_stack(root, *free_ports(2))
 
     assert done.returncode == 1
     assert "make run stopped: the stack did not deploy" in done.stderr
@@ -129,12 +130,39 @@ def test_run_stops_with_the_stacks_failure_reasons_when_the_template_cannot_depl
 def test_run_stops_with_the_emulators_reason_when_it_refuses_the_template(tmp_path: Path) -> None:
     root = scratch_copy(tmp_path)
     template = root / "template.yaml"
-    template.write_text(
-        template.read_text().replace("Type: AWS::Events::EventBus", "Type: AWS::Events::Nonsense")
-    )
+    template.write_text(template.read_text().replace("Type: AWS::Events::EventBus", "Type: AWS::Events::Nonsense"))
 
-    done = run_stack(root, free_port(), free_port())
+    done = run_stack(root, *free_ports(2))
 
     assert done.returncode == 1
     assert "Unrecognized resource types: [AWS::Events::Nonsense]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue  # the process ended while we looked
+    return found
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT (Ctrl-C)"])
+def test_stopping_run_removes_its_workers_and_temporary_folders(tmp_path: Path, stop_signal: int) -> None:
+    root = scratch_copy(tmp_path)
+    running = StackProcess(root=root).start()
+    function_name = running.state["functions"]["PostConfirmationFunction"]
+    event = (root / "events" / "post_confirmation" / "confirm_sign_up.json").read_bytes()
+    running.client("lambda").invoke(FunctionName=function_name, Payload=event)  # a warm worker now exists
+    work_dir = root / ".local" / "run" / str(running.state["pid"])
+    assert processes_mentioning(str(work_dir)), "the invocation should have left a warm worker"
+
+    running.stop(stop_signal)
+
+    assert running.process is not None and running.process.returncode == 0
+    assert not work_dir.exists()
+    assert processes_mentioning(str(work_dir)) == []
+    assert not list((root / ".local" / "stacks").glob("*.json"))

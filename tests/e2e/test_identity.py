@@ -19,9 +19,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def table(local_stack: StackProcess) -> IdentityRepository:
-    return IdentityRepository(
-        local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"]
-    )
+    return IdentityRepository(local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"])
 
 
 @pytest.fixture
@@ -45,9 +43,7 @@ def test_confirming_a_sign_up_creates_the_user_and_settings_records(
     )
 
 
-def test_get_me_with_the_id_token_returns_the_profile(
-    local_stack: StackProcess, token: str, email: str
-) -> None:
+def test_get_me_with_the_id_token_returns_the_profile(local_stack: StackProcess, token: str, email: str) -> None:
     answer = requests.get(f"{local_stack.api}/me", headers={"Authorization": token}, timeout=10)
 
     assert answer.status_code == 200
@@ -104,6 +100,11 @@ def test_the_api_refuses_a_missing_garbage_or_forged_token(
     answer = requests.get(f"{local_stack.api}/me", headers=headers, timeout=10)
 
     assert answer.status_code == 401
+
+
+def test_an_unknown_user_gets_cognitos_usual_answer_not_the_triggers(cognito: Any, client_id: str, email: str) -> None:
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        sign_in(cognito, client_id, email)
 
 
 def test_a_suspended_user_is_refused_sign_in_with_the_message(

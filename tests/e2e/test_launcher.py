@@ -9,12 +9,11 @@ import json
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
-from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import StackProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -59,9 +58,7 @@ def test_functions_run_on_the_runtime_environment_not_the_emulators(
 def test_a_handler_error_reaches_the_caller_as_its_class_name(local_stack: StackProcess) -> None:
     function_name = local_stack.state["functions"]["PostConfirmationFunction"]
 
-    answer = local_stack.client("lambda").invoke(
-        FunctionName=function_name, Payload=b'{"triggerSource": "nope"}'
-    )
+    answer = local_stack.client("lambda").invoke(FunctionName=function_name, Payload=b'{"triggerSource": "nope"}')
 
     assert answer["FunctionError"] == "Unhandled"
     assert json.loads(answer["Payload"].read())["errorType"] == "InvalidEvent"
@@ -115,70 +112,7 @@ def test_the_cors_preflight_answers_with_the_templates_headers(local_stack: Stac
 
 
 def test_the_api_port_serves_the_templates_paths_through_the_emulators_api(local_stack: StackProcess) -> None:
-    direct = requests.get(
-        f"{local_stack.gateway}/_aws/execute-api/{local_stack.state['api_id']}/dev/me", timeout=10
-    )
+    direct = requests.get(f"{local_stack.gateway}/_aws/execute-api/{local_stack.state['api_id']}/dev/me", timeout=10)
     front = requests.get(f"{local_stack.api}/me", timeout=10)
 
     assert direct.status_code == front.status_code == 401  # the same authorizer answers both
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
-
-
-def eventually(check: Any, timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
-
-
-def test_editing_a_function_reaches_the_next_invocation(
-    local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, pool_id: str, email: str
-) -> None:
-    cognito.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True)
-    headers = {"Authorization": sign_in(cognito, client_id, email)}  # no PostConfirmation: no profile yet
-
-    edit(
-        project_copy / "functions" / "identity_api" / "app.py",
-        "no profile exists for this account yet",
-        "hot reloaded",
-    )
-
-    def reloaded() -> bool:
-        answer = requests.get(f"{local_stack.api}/me", headers=headers, timeout=10)
-        return answer.status_code == 404 and "hot reloaded" in answer.json()["error"]["message"]
-
-    assert eventually(reloaded)
-
-
-def test_editing_the_layer_reaches_every_function(
-    local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, email: str
-) -> None:
-    sub = sign_up_and_confirm(cognito, client_id, email)
-    from colmena.identity.models import UserStatus
-    from colmena.identity.repository import IdentityRepository
-
-    IdentityRepository(
-        local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"]
-    ).set_user_status(sub, UserStatus.SUSPENDED)
-    edit(
-        project_copy / "layers" / "shared" / "colmena" / "identity" / "logic.py",
-        "Your account is suspended.",
-        "Suspended (reloaded).",
-    )
-
-    def refused_with_the_new_message() -> bool:
-        try:
-            sign_in(cognito, client_id, email)
-        except cognito.exceptions.UserLambdaValidationException as refused:
-            return "Suspended (reloaded)." in str(refused)
-        return False
-
-    assert eventually(refused_with_the_new_message, timeout=40)

@@ -26,9 +26,7 @@ def api(load_handler: Callable[[str], ModuleType], dynamodb: Any) -> ModuleType:
 
 @pytest.fixture
 def registered(api: ModuleType) -> None:
-    api.repository.create_user(
-        User(SUB, "ana@example.com", SUB, UserStatus.ACTIVE, NOW), default_settings(NOW)
-    )
+    api.repository.create_user(User(SUB, "ana@example.com", SUB, UserStatus.ACTIVE, NOW), default_settings(NOW))
 
 
 def call(api: ModuleType, event_file: str, **overrides: Any) -> tuple[int, dict[str, Any]]:
@@ -40,9 +38,7 @@ def patch(api: ModuleType, body: Any) -> tuple[int, dict[str, Any]]:
     return call(api, "patch_settings.json", body=body if isinstance(body, str) else json.dumps(body))
 
 
-def test_get_me_returns_the_profile_and_settings_of_the_token_subject(
-    api: ModuleType, registered: None
-) -> None:
+def test_get_me_returns_the_profile_and_settings_of_the_token_subject(api: ModuleType, registered: None) -> None:
     status, me = call(api, "get_me.json")
 
     assert status == 200
@@ -72,10 +68,70 @@ def test_patch_settings_changes_the_callers_settings(api: ModuleType, registered
 
 
 def test_the_caller_is_the_token_never_the_body(api: ModuleType, registered: None) -> None:
+    other = "b0b0b0b0-0000-4000-8000-000000000000"
+    api.repository.create_user(User(other, "bo@example.com", other, UserStatus.ACTIVE, NOW), default_settings(NOW))
+    event = sample_event(EVENTS / "get_me.json")
+    event["requestContext"]["authorizer"]["claims"]["sub"] = other
+    event["requestContext"]["authorizer"]["claims"]["email"] = "bo@example.com"
+    event["body"] = json.dumps({"user_id": SUB})
+
+    me = json.loads(api.lambda_handler(event, LambdaContext())["body"])
+
+    assert me["user_id"] == other
+
+
+def test_a_body_naming_another_user_is_refused(api: ModuleType, registered: None) -> None:
     status, body = patch(api, {"user_id": "someone-else", "language": "en"})
 
     assert status == 422
     assert body["error"]["fields"][0]["field"] == "user_id"
+
+
+def test_email_and_its_verification_come_from_the_token(api: ModuleType, registered: None) -> None:
+    """The e-mail may have changed in Cognito since the profile was written at sign-up."""
+    event = sample_event(EVENTS / "get_me.json")
+    event["requestContext"]["authorizer"]["claims"].update(email="ana@new.example.com", email_verified="false")
+
+    me = json.loads(api.lambda_handler(event, LambdaContext())["body"])
+
+    assert (me["email"], me["email_verified"]) == ("ana@new.example.com", False)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_a_415_in_the_projects_shape(
+    api: ModuleType, registered: None, content_type: str
+) -> None:
+    event = sample_event(EVENTS / "patch_settings.json")
+    event["headers"]["Content-Type"] = content_type
+
+    response = api.lambda_handler(event, LambdaContext())
+
+    assert response["statusCode"] == 415
+    assert json.loads(response["body"])["error"]["code"] == "unsupported_media_type"
+
+
+def test_a_json_type_in_capitals_gets_the_projects_415_not_powertools_shape(api: ModuleType, registered: None) -> None:
+    """Powertools compares the media type case-sensitively; the answer still reads as every other error."""
+    event = sample_event(EVENTS / "patch_settings.json")
+    event["headers"]["Content-Type"] = "Application/JSON"
+
+    response = api.lambda_handler(event, LambdaContext())
+
+    assert response["statusCode"] == 415
+    assert json.loads(response["body"])["error"]["code"] == "unsupported_media_type"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [("%%% not base64", "invalid_body"), ("//79", "invalid_body")],  # //79 is the bytes ff fe fd: not UTF-8
+)
+def test_a_base64_body_that_does_not_decode_is_a_400(api: ModuleType, registered: None, body: str, code: str) -> None:
+    response = api.lambda_handler(
+        sample_event(EVENTS / "patch_settings.json", body=body, isBase64Encoded=True), LambdaContext()
+    )
+
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"]["code"] == code
 
 
 @pytest.mark.parametrize(
@@ -83,6 +139,8 @@ def test_the_caller_is_the_token_never_the_body(api: ModuleType, registered: Non
     [
         ({"language": "tlh"}, "language", "Input should be"),
         ({"timezone": "Nowhere/Special"}, "timezone", "IANA"),
+        ({"timezone": "Factory"}, "timezone", "IANA"),
+        ({"timezone": "localtime"}, "timezone", "IANA"),
         ({"currency": "ABC"}, "currency", "ISO 4217"),
         ({"currency": 978}, "currency", "valid string"),
         ({}, "body", "at least one of"),
@@ -107,9 +165,7 @@ def test_a_huge_body_is_refused_with_the_limit(api: ModuleType, registered: None
     assert answer["error"]["code"] == "body_too_large"
 
 
-def test_patch_settings_without_a_profile_is_a_404_and_creates_nothing(
-    api: ModuleType, dynamodb: Any
-) -> None:
+def test_patch_settings_without_a_profile_is_a_404_and_creates_nothing(api: ModuleType, dynamodb: Any) -> None:
     status, _ = call(api, "patch_settings.json")
 
     assert status == 404

@@ -39,15 +39,11 @@ def test_a_confirmed_sign_up_creates_the_user_and_settings_and_returns_the_event
     assert (settings.language, settings.timezone, settings.currency) == ("es", "UTC", "EUR")
 
 
-def test_it_publishes_one_user_registered_event(
-    handler: ModuleType, published: Callable[[], list[Any]]
-) -> None:
+def test_it_publishes_one_user_registered_event(handler: ModuleType, published: Callable[[], list[Any]]) -> None:
     handler.lambda_handler(sample_event(EVENTS / "confirm_sign_up.json"), LambdaContext())
 
     events = published()
-    assert [(event["source"], event["detail-type"]) for event in events] == [
-        ("colmena.identity", "user.registered")
-    ]
+    assert [(event["source"], event["detail-type"]) for event in events] == [("colmena.identity", "user.registered")]
     assert events[0]["detail"]["data"]["user_id"] == SUB
     assert events[0]["detail"]["metadata"]["event_id"]
 
@@ -97,9 +93,7 @@ def test_a_retry_after_the_bus_failed_publishes_the_same_event_id(
     assert handler.repository.get_user(SUB).registration_published
 
 
-def test_a_forgot_password_confirmation_recreates_and_resets_nothing(
-    handler: ModuleType, dynamodb: Any
-) -> None:
+def test_a_forgot_password_confirmation_recreates_and_resets_nothing(handler: ModuleType, dynamodb: Any) -> None:
     handler.lambda_handler(sample_event(EVENTS / "confirm_sign_up.json"), LambdaContext())
     handler.repository.update_settings(SUB, {"language": "en"}, "2026-11-25T12:00:00.000+00:00")
     before = items(dynamodb)
@@ -110,9 +104,7 @@ def test_a_forgot_password_confirmation_recreates_and_resets_nothing(
     assert items(dynamodb) == before
 
 
-def test_a_forgot_password_confirmation_of_an_unknown_user_creates_nothing(
-    handler: ModuleType, dynamodb: Any
-) -> None:
+def test_a_forgot_password_confirmation_of_an_unknown_user_creates_nothing(handler: ModuleType, dynamodb: Any) -> None:
     handler.lambda_handler(sample_event(EVENTS / "confirm_forgot_password.json"), LambdaContext())
 
     assert items(dynamodb) == []

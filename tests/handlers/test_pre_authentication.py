@@ -74,8 +74,14 @@ def test_a_user_without_a_record_yet_is_let_through(handler: ModuleType) -> None
     assert handler.lambda_handler(copy.deepcopy(event), LambdaContext())["userName"] == event["userName"]
 
 
+def test_an_unknown_username_is_left_to_cognito_to_answer(handler: ModuleType) -> None:
+    """The client hides unknown users, so Cognito asks about them too, with no sub."""
+    event = sample_event(EVENT)
+    event["request"] = {"userAttributes": {}, "validationData": {}, "userNotFound": True}
+
+    assert handler.lambda_handler(copy.deepcopy(event), LambdaContext()) == event
+
+
 def test_an_event_that_is_not_a_pre_authentication_is_refused(handler: ModuleType) -> None:
     with pytest.raises(InvalidEvent, match="PreAuthentication"):
-        handler.lambda_handler(
-            sample_event(EVENT, triggerSource="PostConfirmation_ConfirmSignUp"), LambdaContext()
-        )
+        handler.lambda_handler(sample_event(EVENT, triggerSource="PostConfirmation_ConfirmSignUp"), LambdaContext())

@@ -61,9 +61,7 @@ def test_marking_the_registration_published_is_remembered(repository: IdentityRe
 def test_settings_change_only_the_given_fields(repository: IdentityRepository) -> None:
     repository.create_user(ANA, default_settings(NOW))
 
-    updated = repository.update_settings(
-        "sub-ana", {"timezone": "Europe/Madrid"}, "2026-11-25T11:00:00.000+00:00"
-    )
+    updated = repository.update_settings("sub-ana", {"timezone": "Europe/Madrid"}, "2026-11-25T11:00:00.000+00:00")
 
     assert (updated.language, updated.timezone, updated.currency) == ("es", "Europe/Madrid", "EUR")
     assert updated.updated_at == "2026-11-25T11:00:00.000+00:00"
@@ -86,9 +84,7 @@ def test_a_user_can_be_suspended(repository: IdentityRepository) -> None:
 
 
 def test_only_a_newer_organisation_status_replaces_the_stored_one(repository: IdentityRepository) -> None:
-    deactivated = OrganizationStatus(
-        "org-1", active=False, changed_at="2026-11-25T10:00:00.000+00:00", event_id="e2"
-    )
+    deactivated = OrganizationStatus("org-1", active=False, changed_at="2026-11-25T10:00:00.000+00:00", event_id="e2")
     older_activation = OrganizationStatus(
         "org-1", active=True, changed_at="2026-11-25T09:00:00.000+00:00", event_id="e1"
     )

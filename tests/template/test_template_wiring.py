@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from tools import template
-from tools.handlers import load_module
 
 FUNCTIONS = template.functions()
 FUNCTION_IDS = [function.logical_id for function in FUNCTIONS]
@@ -118,9 +117,7 @@ def statements() -> list[tuple[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize(("logical_id", "statement"), statements())
-def test_no_statement_grants_every_action_or_every_resource(
-    logical_id: str, statement: dict[str, Any]
-) -> None:
+def test_no_statement_grants_every_action_or_every_resource(logical_id: str, statement: dict[str, Any]) -> None:
     actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
     resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
 
@@ -142,10 +139,3 @@ def test_secret_parameters_hold_names_never_values() -> None:
 
     for name in ("StripeSecretName", "TwilioSecretName", "ElevenLabsSecretName"):
         assert parameters[name]["Default"].startswith("colmena/")
-
-
-def test_the_handler_modules_load_only_their_own_code(load_handler: Callable[[str], ModuleType]) -> None:
-    """A handler loaded twice is two cold starts, not one module shared between tests."""
-    first, second = (load_module(template.function("IdentityApiFunction")) for _ in range(2))
-
-    assert first is not second

@@ -83,9 +83,7 @@ def test_an_invalid_input_names_its_field() -> None:
         (None, "body", "required"),
     ],
 )
-def test_a_refused_body_is_a_422_naming_the_field_and_the_reason(
-    body: str | None, field: str, reason: str
-) -> None:
+def test_a_refused_body_is_a_422_naming_the_field_and_the_reason(body: str | None, field: str, reason: str) -> None:
     status, answer = call("POST", "/greetings", body)
 
     assert status == 422
@@ -113,9 +111,7 @@ def test_a_json_body_that_is_not_an_object_is_a_422(body: str) -> None:
     refusal = refuse_unsound_body({"body": body, "headers": {"content-type": "application/json"}})
 
     assert refusal is not None and refusal["statusCode"] == 422
-    assert json.loads(refusal["body"])["error"]["fields"] == [
-        {"field": "body", "reason": "must be a JSON object"}
-    ]
+    assert json.loads(refusal["body"])["error"]["fields"] == [{"field": "body", "reason": "must be a JSON object"}]
 
 
 def test_a_body_that_is_not_json_is_left_to_the_resolver_to_explain() -> None:
@@ -128,9 +124,7 @@ def test_the_caller_comes_from_the_verified_claims() -> None:
     event = APIGatewayProxyEvent(
         {
             "requestContext": {
-                "authorizer": {
-                    "claims": {"sub": "u-1", "custom:organization_id": "o-1", "custom:role": "admin"}
-                }
+                "authorizer": {"claims": {"sub": "u-1", "custom:organization_id": "o-1", "custom:role": "admin"}}
             }
         }
     )

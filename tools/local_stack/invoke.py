@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,18 +17,24 @@ from typing import Any
 
 from tools import template
 from tools.local_stack import stack
+from tools.local_stack.process import StackProcess
 
 USAGE = "usage: make invoke FN=<LogicalId> EVENT=events/<function>/<file>.json"
 
 
 def running_stack() -> dict[str, Any] | None:
-    """The state `make run` wrote, if that run is still alive and answering."""
-    try:
-        state: dict[str, Any] = json.loads(stack.STATE_FILE.read_text())
-        os.kill(state["pid"], 0)
-    except (OSError, ValueError, KeyError):
-        return None
-    return state if stack.healthy(state["gateway_port"]) else None
+    """The state of a `make run` of this checkout that is still alive and answering, the default port's
+    first."""
+    default = stack.state_file(stack.DEFAULT_GATEWAY_PORT)
+    for path in sorted(stack.STATE_DIR.glob("*.json"), key=lambda path: path != default):
+        try:
+            state: dict[str, Any] = json.loads(path.read_text())
+            os.kill(state["pid"], 0)
+        except (OSError, ValueError, KeyError):
+            continue
+        if stack.healthy(state["gateway_port"]):
+            return state
+    return None
 
 
 @contextmanager
@@ -40,27 +44,11 @@ def local_stack() -> Iterator[dict[str, Any]]:
         yield state
         return
     print("no local stack is running; starting one for this call ...", file=sys.stderr)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tools.local_stack"],
-        cwd=template.ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    started = StackProcess(root=template.ROOT)
     try:
-        assert child.stdout is not None
-        for line in child.stdout:
-            if line.strip() == "ready":
-                break
-        else:
-            raise SystemExit("the local stack did not start: run make run to see why")
-        state = running_stack()
-        if state is None:
-            raise SystemExit("the local stack started but left no state behind")
-        yield state
+        yield started.start().state
     finally:
-        child.send_signal(signal.SIGINT)
-        child.wait(timeout=30)
+        started.stop()
 
 
 def refusal(reason: str) -> int:

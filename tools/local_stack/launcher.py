@@ -50,9 +50,12 @@ def prepare_environment(gateway_port: int, work_dir: Path) -> None:
         IOT_MTLS_ENABLED="0",  # else it also listens on 0.0.0.0:8883
         LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
     )
-    # Workers inherit this process's environment: nothing of the emulator's may leak into them.
-    for variable in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"):
-        os.environ.pop(variable, None)
+    # Workers inherit this process's environment: nothing of the emulator's may leak into them, and their
+    # AWS calls go to this emulator whatever endpoint the developer's shell exports.
+    for variable in [*os.environ]:
+        if variable in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME") or variable.startswith("AWS_ENDPOINT_URL_"):
+            os.environ.pop(variable)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{gateway_port}"
 
 
 @dataclass
@@ -88,8 +91,8 @@ def serve(front: ApiFront) -> None:
     def serve_with_front(app: Asgi, config: Any, *args: Any, **kwargs: Any) -> Any:
         # MiniStack's main() imports `serve` when it runs, so this wrapper is what it calls.
         config.bind = [*config.bind, f"127.0.0.1:{front.port}"]
-        # Hypercorn shuts down gracefully on SIGINT only; MiniStack's own SIGTERM handler exits without
-        # stopping its workers. Both signals take the graceful path, so the caller's cleanup always runs.
+        # MiniStack's own SIGTERM handler exits without stopping its workers: SIGTERM takes SIGINT's
+        # graceful path instead, so the caller's cleanup always runs (tests/e2e/test_commands.py).
         signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
         return original_serve(_front_dispatch(app, front), config, *args, **kwargs)
 
@@ -125,17 +128,14 @@ def _front_dispatch(emulator_app: Asgi, front: ApiFront) -> Asgi:
 
 
 async def _answer(send: Any, status: int, body: bytes) -> None:
-    await send(
-        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
-    )
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": body})
 
 
 # --- 1. the runtime's interpreter -----------------------------------------------------------------
 
 _WORKER_ERROR_LINE = (
-    '_real_stdout.write(json.dumps({"status": "error", "error": str(e), '
-    '"trace": traceback.format_exc()}) + "\\n")'
+    '_real_stdout.write(json.dumps({"status": "error", "error": str(e), "trace": traceback.format_exc()}) + "\\n")'
 )
 _WORKER_ERROR_LINE_WITH_TYPE = (
     '_real_stdout.write(json.dumps({"status": "error", "error": str(e), '
@@ -148,9 +148,7 @@ def _run_workers_on(runtime_python: Path) -> None:
 
     if lambda_runtime._PYTHON_WORKER_SCRIPT.count(_WORKER_ERROR_LINE) != 1:
         raise RuntimeError("MiniStack's python worker script changed: re-check patch 2 in launcher.py")
-    worker_script = lambda_runtime._PYTHON_WORKER_SCRIPT.replace(
-        _WORKER_ERROR_LINE, _WORKER_ERROR_LINE_WITH_TYPE
-    )
+    worker_script = lambda_runtime._PYTHON_WORKER_SCRIPT.replace(_WORKER_ERROR_LINE, _WORKER_ERROR_LINE_WITH_TYPE)
     detect = lambda_runtime._detect_runtime_binary
 
     def runtime_binary(runtime: str) -> tuple[str, str]:
@@ -194,7 +192,8 @@ def _report_error_types() -> None:
 
 # --- 3. Cognito's PostConfirmation and PreAuthentication triggers ----------------------------------
 
-PASSWORD_FLOWS = {"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
+# The flows that authenticate a password, where Cognito runs PreAuthentication when the sign-in starts.
+PASSWORD_FLOWS = {"USER_PASSWORD_AUTH", "USER_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
 
 
 def _fire_cognito_triggers() -> None:
@@ -234,21 +233,33 @@ def _before_sign_in(initiate: Handler, admin: bool = False) -> Handler:
     def trigger_then_initiate(data: dict[str, Any]) -> tuple[int, Any, Any]:
         if data.get("AuthFlow") in PASSWORD_FLOWS:
             username = (data.get("AuthParameters") or {}).get("USERNAME")
-            pool_id, client_id, user = _pool_and_user(data, username, admin)
-            if user is not None:
-                event = _trigger_event(pool_id, client_id, user, "PreAuthentication_Authentication")
-                event["request"].update(validationData=data.get("ClientMetadata") or {}, userNotFound=False)
-                refusal = _run_trigger(pool_id, "PreAuthentication", event)
-                if refusal:
-                    return refusal
+            refusal = _pre_authentication(data, username, admin)
+            if refusal:
+                return refusal
         return initiate(data)
 
     return trigger_then_initiate
 
 
-def _pool_and_user(
-    data: dict[str, Any], username: Any, admin: bool
-) -> tuple[str, str, dict[str, Any] | None]:
+def _pre_authentication(data: dict[str, Any], username: Any, admin: bool) -> tuple[int, Any, Any] | None:
+    from ministack.services import cognito
+
+    pool_id, client_id, user = _pool_and_user(data, username, admin)
+    pool = cognito._user_pools.get(pool_id)
+    if user is not None:
+        event = _trigger_event(pool_id, client_id, user, "PreAuthentication_Authentication")
+        event["request"].update(validationData=data.get("ClientMetadata") or {}, userNotFound=False)
+    elif pool and username and cognito._hides_user_existence(pool, data.get("ClientId", "")):
+        # A client that hides unknown users makes Cognito ask the trigger about them too.
+        unknown = {"Username": str(username), "Attributes": [], "UserStatus": ""}
+        event = _trigger_event(pool_id, client_id, unknown, "PreAuthentication_Authentication")
+        event["request"].update(validationData=data.get("ClientMetadata") or {}, userNotFound=True)
+    else:
+        return None
+    return _run_trigger(pool_id, "PreAuthentication", event)
+
+
+def _pool_and_user(data: dict[str, Any], username: Any, admin: bool) -> tuple[str, str, dict[str, Any] | None]:
     from ministack.services import cognito
 
     if admin:
@@ -266,7 +277,8 @@ def _trigger_event(pool_id: str, client_id: str, user: dict[str, Any], trigger_s
     from ministack.services import cognito
 
     attributes = cognito._attr_list_to_dict(user.get("Attributes", []))
-    attributes["cognito:user_status"] = user.get("UserStatus", "")
+    if user.get("UserStatus"):
+        attributes["cognito:user_status"] = user["UserStatus"]
     return {
         "version": "1",
         "triggerSource": trigger_source,
@@ -317,15 +329,11 @@ def _keep_cors_preflight_responses() -> None:
 
     import_operation = apigateway_v1._import_operation
 
-    def import_with_mock_responses(
-        api_id: str, resource_id: str, method: str, operation: Any, *args: Any
-    ) -> Any:
+    def import_with_mock_responses(api_id: str, resource_id: str, method: str, operation: Any, *args: Any) -> Any:
         result = import_operation(api_id, resource_id, method, operation, *args)
         integration = (operation or {}).get("x-amazon-apigateway-integration") or {}
         resources = apigateway_v1._resources.get(api_id, {})
-        stored = (
-            resources.get(resource_id, {}).get("resourceMethods", {}).get(method, {}).get("methodIntegration")
-        )
+        stored = resources.get(resource_id, {}).get("resourceMethods", {}).get(method, {}).get("methodIntegration")
         if not stored:
             return result
         if integration.get("requestTemplates"):

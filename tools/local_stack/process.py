@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,25 +39,47 @@ def scratch_copy(destination: Path) -> Path:
     return destination
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def free_ports(count: int) -> list[int]:
+    """Distinct ports free now (held open together while they are chosen, so none repeats)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
+# What a test session sets for itself and a developer's `make run` would not have.
+NOT_INHERITED = (
+    "POWERTOOLS_TRACE_DISABLED",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+)
 
 
 @dataclass
 class StackProcess:
     root: Path
-    gateway_port: int = field(default_factory=free_port)
-    api_port: int = field(default_factory=free_port)
+    ports: list[int] = field(default_factory=lambda: free_ports(2))
     process: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
-    started_seconds: float = 0.0
+    _ready: threading.Event = field(default_factory=threading.Event)
 
-    def start(self, timeout: float = 120) -> StackProcess:
-        started = time.perf_counter()
+    @property
+    def gateway_port(self) -> int:
+        return self.ports[0]
+
+    @property
+    def api_port(self) -> int:
+        return self.ports[1]
+
+    def launch(self) -> StackProcess:
+        """Starts `make run`'s process without waiting for it."""
+        environment = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tools.local_stack",
              "--gateway-port", str(self.gateway_port), "--api-port", str(self.api_port)],
@@ -66,28 +87,34 @@ class StackProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**environment, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
-        ready = threading.Event()
-        threading.Thread(target=self._read_output, args=(ready,), daemon=True).start()
-        if not ready.wait(timeout):
-            self.stop()
-            raise RuntimeError("the local stack did not get ready:\n" + "".join(self.output[-40:]))
-        self.started_seconds = time.perf_counter() - started
-        self.state = json.loads((self.root / stack.STATE_FILE.relative_to(ROOT)).read_text())
+        threading.Thread(target=self._read_output, daemon=True).start()
         return self
 
-    def _read_output(self, ready: threading.Event) -> None:
+    def start(self, timeout: float = 120) -> StackProcess:
+        """Starts the stack and waits until it is deployed and answering."""
+        self.launch()
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise RuntimeError("the local stack did not get ready:\n" + "".join(self.output[-40:]))
+        state_file = self.root / stack.state_file(self.gateway_port).relative_to(ROOT)
+        self.state = json.loads(state_file.read_text())
+        return self
+
+    def _read_output(self) -> None:
         assert self.process is not None and self.process.stdout is not None
         for line in self.process.stdout:
             self.output.append(line)
             if line.strip() == "ready":
-                ready.set()
+                self._ready.set()
 
-    def stop(self) -> None:
+    def stop(self, signal_number: int = signal.SIGINT) -> None:
+        """Stops the stack by its pid (SIGINT is Ctrl-C) and waits for its cleanup."""
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGINT)
+        if self.process.poll() is None:
+            self.process.send_signal(signal_number)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -30,7 +30,11 @@ REGION = "us-east-1"
 STAGE = "dev"
 DEFAULT_GATEWAY_PORT = 4566
 DEFAULT_API_PORT = 3000
-STATE_FILE = package.LOCAL_DIR / "stack.json"
+STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
+
+
+def state_file(gateway_port: int) -> Path:
+    return STATE_DIR / f"{gateway_port}.json"
 
 
 class DeployFailed(Exception):
@@ -80,9 +84,7 @@ def deploy(gateway_port: int) -> Deployment:
     for function in template.functions():
         key = f"{function.logical_id}.zip"
         s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=package.function_zip(function))
-        local_template["Resources"][function.logical_id]["Properties"]["CodeUri"] = (
-            f"s3://{ARTIFACT_BUCKET}/{key}"
-        )
+        local_template["Resources"][function.logical_id]["Properties"]["CodeUri"] = f"s3://{ARTIFACT_BUCKET}/{key}"
     for body in local_template["Resources"].values():
         if body["Type"] == "AWS::Serverless::LayerVersion":
             body["Properties"]["ContentUri"] = f"s3://{ARTIFACT_BUCKET}/layer.zip"
@@ -96,17 +98,13 @@ def deploy(gateway_port: int) -> Deployment:
     resources = cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
     physical_ids = {resource["LogicalResourceId"]: resource["PhysicalResourceId"] for resource in resources}
     # SAM renames a layer's logical id with a content hash (SharedLayer1a2b3c...), so it is found by type.
-    layer_arn = next(
-        r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::Lambda::LayerVersion"
-    )
+    layer_arn = next(r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::Lambda::LayerVersion")
     return Deployment(
         physical_ids=physical_ids,
         outputs={output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])},
         api_id=physical_ids["Api"],
         layer_arn=layer_arn,
-        functions={
-            function.logical_id: physical_ids[function.logical_id] for function in template.functions()
-        },
+        functions={function.logical_id: physical_ids[function.logical_id] for function in template.functions()},
     )
 
 
@@ -124,9 +122,7 @@ def _wait_for_stack(cloudformation: Any, timeout: float = 60) -> dict[str, Any]:
                 for e in events
                 if e["ResourceStatus"].endswith("FAILED")
             ]
-            raise DeployFailed(
-                f"the stack did not deploy ({status}):\n" + "\n".join(reasons or [f"  {stack}"])
-            )
+            raise DeployFailed(f"the stack did not deploy ({status}):\n" + "\n".join(reasons or [f"  {stack}"]))
         time.sleep(0.05)
     raise DeployFailed(f"the stack did not finish deploying within {timeout:.0f} s")
 
@@ -159,14 +155,10 @@ def watch_and_reload(gateway_port: int, deployment: Deployment, stop: threading.
 
 def _reload_layer(lambda_client: Any, deployment: Deployment) -> None:
     layer_name = deployment.layer_arn.split(":layer:", 1)[1].split(":", 1)[0]
-    published = lambda_client.publish_layer_version(
-        LayerName=layer_name, Content={"ZipFile": package.layer_zip()}
-    )
+    published = lambda_client.publish_layer_version(LayerName=layer_name, Content={"ZipFile": package.layer_zip()})
     deployment.layer_arn = published["LayerVersionArn"]
     for function_name in deployment.functions.values():
-        lambda_client.update_function_configuration(
-            FunctionName=function_name, Layers=[published["LayerVersionArn"]]
-        )
+        lambda_client.update_function_configuration(FunctionName=function_name, Layers=[published["LayerVersionArn"]])
     print(f"reloaded the shared layer ({published['LayerVersionArn']})", file=sys.stderr, flush=True)
 
 
@@ -212,9 +204,7 @@ A token:
 """
 
 
-def _bring_up(
-    gateway_port: int, front: launcher.ApiFront, stop: threading.Event, outcome: dict[str, Any]
-) -> None:
+def _bring_up(gateway_port: int, front: launcher.ApiFront, stop: threading.Event, outcome: dict[str, Any]) -> None:
     try:
         deadline = time.monotonic() + 30
         while not healthy(gateway_port):
@@ -222,18 +212,18 @@ def _bring_up(
                 raise DeployFailed(f"the emulator did not answer on port {gateway_port}")
             time.sleep(0.02)
         deployment = deploy(gateway_port)
-        front.api_id, front.stage = deployment.api_id, STAGE
-        STATE_FILE.write_text(
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "gateway_port": gateway_port,
-                    "api_port": front.port,
-                    **deployment.__dict__,
-                },
-                indent=2,
-            )
-        )
+        front.stage = STAGE
+        front.api_id = deployment.api_id  # last: the front routes as soon as it has an api id
+        if stop.is_set():
+            return
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        state = {
+            "pid": os.getpid(),
+            "gateway_port": gateway_port,
+            "api_port": front.port,
+            **deployment.__dict__,
+        }
+        state_file(gateway_port).write_text(json.dumps(state, indent=2))
         print(summary(deployment, gateway_port, front.port), flush=True)
         print("ready", flush=True)
         watch_and_reload(gateway_port, deployment, stop)
@@ -243,30 +233,43 @@ def _bring_up(
             os.kill(os.getpid(), signal.SIGINT)
 
 
+def _interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def run(gateway_port: int, api_port: int) -> int:
+    if gateway_port == api_port:
+        print(f"the emulator and the API need two ports; both are {api_port}", file=sys.stderr)
+        return 1
     for port, what in ((gateway_port, "the emulator (AWS endpoint)"), (api_port, "the API")):
         if port_in_use(port):
             print(
-                f"port {port}, for {what}, is already in use: stop what holds it or choose another port",
+                f"port {port}, for {what}, is already in use: stop what holds it or pick another",
                 file=sys.stderr,
             )
             return 1
+    # SIGTERM stops a run as Ctrl-C does, from the first line on, so the cleanup below always runs.
+    signal.signal(signal.SIGTERM, _interrupt)
     work_dir = package.LOCAL_DIR / "run" / str(os.getpid())
-    launcher.prepare_environment(gateway_port, work_dir)
-    launcher.apply_patches(package.RUNTIME_PYTHON)
     front, stop = launcher.ApiFront(port=api_port), threading.Event()
     outcome: dict[str, Exception] = {}
-    bring_up = threading.Thread(target=_bring_up, args=(gateway_port, front, stop, outcome), daemon=True)
-    bring_up.start()
     try:
+        launcher.prepare_environment(gateway_port, work_dir)
+        launcher.apply_patches(package.RUNTIME_PYTHON)
+        bring_up = threading.Thread(target=_bring_up, args=(gateway_port, front, stop, outcome), daemon=True)
+        bring_up.start()
         launcher.serve(front)
     except KeyboardInterrupt:
         pass
+    except RuntimeError as error:  # a launcher that does not fit the installed emulator
+        outcome["error"] = error
     finally:
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signal_number, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup short
         stop.set()
         launcher.stop_workers()
         shutil.rmtree(work_dir, ignore_errors=True)
-        STATE_FILE.unlink(missing_ok=True)
+        state_file(gateway_port).unlink(missing_ok=True)
     if "error" in outcome:
         print(f"make run stopped: {outcome['error']}", file=sys.stderr)
         return 1
@@ -275,9 +278,7 @@ def run(gateway_port: int, api_port: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make run", description=__doc__)
-    parser.add_argument(
-        "--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", DEFAULT_GATEWAY_PORT))
-    )
+    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", DEFAULT_GATEWAY_PORT)))
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", DEFAULT_API_PORT)))
     arguments = parser.parse_args(argv)
     if not package.RUNTIME_PYTHON.exists():

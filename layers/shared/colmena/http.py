@@ -4,6 +4,8 @@ Every error body has one shape: {"error": {"code", "message", "fields": [{"field
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -11,7 +13,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools.event_handler import CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
@@ -102,9 +107,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.not_found
     def no_such_route(_: NotFoundError) -> Response[str]:
         event = app.current_event
-        return error_response(
-            HTTPStatus.NOT_FOUND, "route_not_found", f"no route {event.http_method} {event.path}"
-        )
+        return error_response(HTTPStatus.NOT_FOUND, "route_not_found", f"no route {event.http_method} {event.path}")
 
     @app.exception_handler(errors.ColmenaError)
     def domain_error(error: errors.ColmenaError) -> Response[str]:
@@ -117,6 +120,16 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         field = error.field if isinstance(error, errors.InvalidInput) else None
         fields = [FieldError(field=field, reason=error.message)] if field else []
         return error_response(status, error.code, error.message, fields)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[str]:
+        # Reached only by a JSON type Powertools compares case-sensitively (Application/JSON).
+        return error_response(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON, with Content-Type: application/json",
+            [FieldError(field="body", reason="not application/json")],
+        )
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[str]:
@@ -146,19 +159,28 @@ def refuse_unsound_body(event: dict[str, Any]) -> dict[str, Any] | None:
     body = event.get("body")
     if not body:
         return None
-    size = len(body) if event.get("isBase64Encoded") else len(body.encode())
-    if size > MAX_BODY_BYTES:
-        reason = f"larger than {MAX_BODY_BYTES} bytes"
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
+    except binascii.Error:
+        return _refusal(HTTPStatus.BAD_REQUEST, "invalid_body", "body: not valid base64", "not valid base64")
+    if len(raw) > MAX_BODY_BYTES:
         return _refusal(
             HTTPStatus.BAD_REQUEST,
             "body_too_large",
-            f"the request body is {size} bytes; the limit is {MAX_BODY_BYTES}",
-            reason,
+            f"the request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}",
+            f"larger than {MAX_BODY_BYTES} bytes",
         )
-    if event.get("isBase64Encoded") or not _is_json(event):
-        return None
+    if not _is_json(event):
+        return _refusal(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "body: send it as JSON, with Content-Type: application/json",
+            "not application/json",
+        )
     try:
-        parsed = json.loads(body)
+        parsed = json.loads(raw)
+    except UnicodeDecodeError:
+        return _refusal(HTTPStatus.BAD_REQUEST, "invalid_body", "body: not UTF-8 text", "not UTF-8 text")
     except ValueError:
         return None  # the resolver answers with the decoder's own reason
     if isinstance(parsed, dict):
@@ -173,7 +195,7 @@ def refuse_unsound_body(event: dict[str, Any]) -> dict[str, Any] | None:
 
 def _is_json(event: dict[str, Any]) -> bool:
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
-    content_type = str(headers.get("content-type", "")).strip()
+    content_type = str(headers.get("content-type", "")).strip().lower()
     return not content_type or content_type.startswith(content_types.APPLICATION_JSON)
 
 
@@ -198,6 +220,7 @@ class Caller:
 
     user_id: str
     email: str | None
+    email_verified: bool | None
     organization_id: str | None
     role: str | None
 
@@ -210,6 +233,7 @@ def caller_of(event: APIGatewayProxyEvent) -> Caller:
     return Caller(
         user_id=user_id,
         email=claims.get("email"),
+        email_verified=str(claims["email_verified"]).lower() == "true" if "email_verified" in claims else None,
         organization_id=claims.get("custom:organization_id") or None,
         role=claims.get("custom:role") or None,
     )

@@ -42,9 +42,7 @@ class DynamoRepository:
         return to_attributes({"pk": pk, "sk": sk})
 
     def _get(self, pk: str, sk: str) -> Item | None:
-        response = self._client.get_item(
-            TableName=self.table_name, Key=self._key(pk, sk), ConsistentRead=True
-        )
+        response = self._client.get_item(TableName=self.table_name, Key=self._key(pk, sk), ConsistentRead=True)
         return from_attributes(response["Item"]) if "Item" in response else None
 
     def _query_partition(self, pk: str) -> list[Item]:
@@ -62,9 +60,7 @@ class DynamoRepository:
         if condition:
             request["ConditionExpression"] = condition
         if values:
-            request["ExpressionAttributeValues"] = to_attributes(
-                {f":{name}": v for name, v in values.items()}
-            )
+            request["ExpressionAttributeValues"] = to_attributes({f":{name}": v for name, v in values.items()})
         try:
             self._client.put_item(**request)
         except ClientError as error:
@@ -80,9 +76,7 @@ class DynamoRepository:
                 UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields),
                 ConditionExpression=condition,
                 ExpressionAttributeNames={f"#{name}": name for name in fields},
-                ExpressionAttributeValues=to_attributes(
-                    {f":{name}": value for name, value in fields.items()}
-                ),
+                ExpressionAttributeValues=to_attributes({f":{name}": value for name, value in fields.items()}),
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
@@ -113,8 +107,6 @@ def _translated(error: ClientError) -> Exception:
         return ConditionFailed(str(error))
     if code == "TransactionCanceledException":
         reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-        if "ConditionalCheckFailed" in reasons and all(
-            r in ("ConditionalCheckFailed", "None") for r in reasons
-        ):
+        if "ConditionalCheckFailed" in reasons and all(r in ("ConditionalCheckFailed", "None") for r in reasons):
             return ConditionFailed(str(error))
     return error

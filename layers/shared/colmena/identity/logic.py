@@ -65,9 +65,7 @@ def new_user_from_attributes(user_name: Any, attributes: Any) -> NewUser:
 
 
 def default_settings(now: str) -> UserSettings:
-    return UserSettings(
-        language=DEFAULT_LANGUAGE, timezone=DEFAULT_TIMEZONE, currency=DEFAULT_CURRENCY, updated_at=now
-    )
+    return UserSettings(language=DEFAULT_LANGUAGE, timezone=DEFAULT_TIMEZONE, currency=DEFAULT_CURRENCY, updated_at=now)
 
 
 def user_registered_event(user: User) -> DomainEvent:
@@ -146,7 +144,7 @@ def organization_status_from_event(detail_type: Any, detail: Any) -> Organizatio
             raise InvalidEvent(f"detail.{name} is missing or empty")
     try:
         changed_at = normalized_timestamp(occurred_at)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise InvalidEvent(f"detail.metadata.occurred_at is not an ISO 8601 time: {error}") from error
     return OrganizationStatus(
         organization_id=organization_id,

@@ -59,9 +59,7 @@ class IdentityRepository(DynamoRepository):
     def update_settings(self, user_id: str, changes: dict[str, str], now: str) -> UserSettings:
         """Applies the given fields only; NotFound if the user has no settings record."""
         try:
-            item = self._set_fields(
-                user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)"
-            )
+            item = self._set_fields(user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)")
         except ConditionFailed as error:
             raise NotFound(f"user {user_id} has no settings record") from error
         return _settings(item)

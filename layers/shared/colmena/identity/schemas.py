@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from colmena.currencies import CIRCULATING_CURRENCIES
+from colmena.http import Caller
 from colmena.identity.models import Language, User, UserSettings
 
 
@@ -15,7 +16,8 @@ from colmena.identity.models import Language, User, UserSettings
 def _iana_time_zones() -> frozenset[str]:
     import zoneinfo  # only the PATCH path pays for reading the zone list, once per container
 
-    return frozenset(zoneinfo.available_timezones())
+    # The zone database also holds entries that name no place's time.
+    return frozenset(zoneinfo.available_timezones()) - {"Factory", "localtime", "posixrules"}
 
 
 def _iana_time_zone(value: str) -> str:
@@ -26,16 +28,12 @@ def _iana_time_zone(value: str) -> str:
 
 def _iso_4217_currency(value: str) -> str:
     if value not in CIRCULATING_CURRENCIES:
-        raise ValueError(
-            f"{value!r} is not an ISO 4217 currency code in circulation (for example EUR or USD)"
-        )
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code in circulation (for example EUR or USD)")
     return value
 
 
 TimeZone = Annotated[str, Field(max_length=64, examples=["Europe/Madrid"]), AfterValidator(_iana_time_zone)]
-Currency = Annotated[
-    str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_iso_4217_currency)
-]
+Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_iso_4217_currency)]
 
 
 class SettingsChange(BaseModel):
@@ -82,8 +80,8 @@ class SettingsView(BaseModel):
 
 
 class Me(BaseModel):
-    """The caller's profile and settings. Organisation and role come from the token, which is what every
-    route authorises with."""
+    """The caller's profile and settings. E-mail, organisation and role come from the token, which is
+    what every route authorises with and which follows changes the stored profile does not see."""
 
     user_id: str
     email: str
@@ -96,15 +94,15 @@ class Me(BaseModel):
     settings: SettingsView
 
     @classmethod
-    def of(cls, user: User, settings: UserSettings, organization_id: str | None, role: str | None) -> Me:
+    def of(cls, user: User, settings: UserSettings, caller: Caller) -> Me:
         return cls(
             user_id=user.user_id,
-            email=user.email,
+            email=caller.email or user.email,
             username=user.username,
             status=str(user.status),
-            email_verified=user.email_verified,
+            email_verified=user.email_verified if caller.email_verified is None else caller.email_verified,
             created_at=user.created_at,
-            organization_id=organization_id,
-            role=role,
+            organization_id=caller.organization_id,
+            role=caller.role,
             settings=SettingsView.of(settings),
         )

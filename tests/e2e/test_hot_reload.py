@@ -1,0 +1,102 @@
+"""Hot reload: a saved change to a function or to the shared layer reaches the next invocation.
+
+These tests edit code, so they run on a stack of their own, from a scratch copy of their own."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from colmena.identity.models import UserStatus
+from colmena.identity.repository import IdentityRepository
+from tools.local_stack.process import PASSWORD, StackProcess, scratch_copy, sign_in, sign_up_and_confirm
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def editable_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scratch_copy(tmp_path_factory.mktemp("colmena-hot-reload"))
+
+
+@pytest.fixture(scope="module")
+def reloading_stack(editable_copy: Path) -> Iterator[StackProcess]:
+    running = StackProcess(root=editable_copy).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def cognito(reloading_stack: StackProcess) -> Any:
+    return reloading_stack.client("cognito-idp")
+
+
+@pytest.fixture(scope="module")
+def client_id(reloading_stack: StackProcess) -> str:
+    return str(reloading_stack.state["outputs"]["UserPoolClientId"])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def eventually(check: Any, timeout: float = 20) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def test_editing_a_function_reaches_the_next_invocation(
+    reloading_stack: StackProcess, editable_copy: Path, cognito: Any, client_id: str, email: str
+) -> None:
+    pool_id = reloading_stack.state["outputs"]["UserPoolId"]
+    cognito.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True)
+    headers = {"Authorization": sign_in(cognito, client_id, email)}  # no PostConfirmation: no profile yet
+
+    edit(
+        editable_copy / "functions" / "identity_api" / "app.py",
+        "no profile exists for this account yet",
+        "hot reloaded",
+    )
+
+    def reloaded() -> bool:
+        answer = requests.get(f"{reloading_stack.api}/me", headers=headers, timeout=10)
+        return answer.status_code == 404 and "hot reloaded" in answer.json()["error"]["message"]
+
+    assert eventually(reloaded)
+
+
+def test_editing_the_layer_reaches_every_function(
+    reloading_stack: StackProcess, editable_copy: Path, cognito: Any, client_id: str, email: str
+) -> None:
+    sub = sign_up_and_confirm(cognito, client_id, email)
+    IdentityRepository(
+        reloading_stack.client("dynamodb"), reloading_stack.state["physical_ids"]["IdentityTable"]
+    ).set_user_status(sub, UserStatus.SUSPENDED)
+    edit(
+        editable_copy / "layers" / "shared" / "colmena" / "identity" / "logic.py",
+        "Your account is suspended.",
+        "Suspended (reloaded).",
+    )
+
+    def refused_with_the_new_message() -> bool:
+        try:
+            sign_in(cognito, client_id, email)
+        except cognito.exceptions.UserLambdaValidationException as refused:
+            return "Suspended (reloaded)." in str(refused)
+        return False
+
+    assert eventually(refused_with_the_new_message, timeout=40)
