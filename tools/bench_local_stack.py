@@ -131,14 +131,11 @@ def main() -> None:
         print(f"\nLocal stack: make run to the first answered request, median of {STARTS}")
         print(f"{'':44} {statistics.median(starts):9.2f} s   (target < 3 s; runs: "
               f"{', '.join(f'{start:.2f}' for start in starts)})")  # fmt: skip
-        running = StackProcess(root=root).start()
-        try:
+        with StackProcess(root=root).start() as running:
             id_token = token(running)
             front = timed_gets(f"{running.api}/me", id_token)
             direct = timed_gets(f"{running.gateway}/_aws/execute-api/{running.state['api_id']}/dev/me", id_token)
             invokes = invoke_seconds(root)
-        finally:
-            running.stop()
     in_process = in_process_get_me()
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
     print(row("through the API port (:3000 in make run)", front))

@@ -20,13 +20,9 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def local_stack(project_copy: Path) -> Iterator[StackProcess]:
-    running = StackProcess(root=project_copy).start()
-    try:
+    with StackProcess(root=project_copy).start() as running:
         yield running
-    finally:
-        exited_early = running.process is not None and running.process.poll() is not None
-        running.stop()
-        if exited_early:
+        if running.process is not None and running.process.poll() is not None:
             print("the local stack stopped during the session; its last output:\n" + "".join(running.output[-60:]))
 
 

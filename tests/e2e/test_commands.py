@@ -153,14 +153,12 @@ def processes_mentioning(text: str) -> list[int]:
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT (Ctrl-C)"])
 def test_stopping_run_removes_its_workers_and_temporary_folders(tmp_path: Path, stop_signal: int) -> None:
     root = scratch_copy(tmp_path)
-    running = StackProcess(root=root).start()
-    try:
+    with StackProcess(root=root).start() as running:
         function_name = running.state["functions"]["PostConfirmationFunction"]
         event = (root / "events" / "post_confirmation" / "confirm_sign_up.json").read_bytes()
         running.client("lambda").invoke(FunctionName=function_name, Payload=event)  # a warm worker now exists
         work_dir = root / ".local" / "run" / str(running.state["pid"])
         assert processes_mentioning(str(work_dir)), "the invocation should have left a warm worker"
-    finally:
         running.stop(stop_signal)
 
     assert running.process is not None and running.process.returncode == 0

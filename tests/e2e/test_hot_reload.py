@@ -26,11 +26,8 @@ def editable_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def reloading_stack(editable_copy: Path) -> Iterator[StackProcess]:
-    running = StackProcess(root=editable_copy).start()
-    try:
+    with StackProcess(root=editable_copy).start() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -44,11 +44,8 @@ def local_stack() -> Iterator[dict[str, Any]]:
         yield state
         return
     print("no local stack is running; starting one for this call ...", file=sys.stderr)
-    started = StackProcess(root=template.ROOT)
-    try:
-        yield started.start().state
-    finally:
-        started.stop()
+    with StackProcess(root=template.ROOT).start() as started:
+        yield started.state
 
 
 def refusal(reason: str) -> int:

@@ -124,6 +124,12 @@ class StackProcess:
             if self.process.stdout is not None:
                 self.process.stdout.close()
 
+    def __enter__(self) -> StackProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     @property
     def gateway(self) -> str:
         return stack.endpoint(self.gateway_port)
