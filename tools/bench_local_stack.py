@@ -4,9 +4,6 @@ URL, and the same handler called in process; `make invoke` of PostConfirmation o
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import statistics
 import subprocess
 import sys
@@ -15,7 +12,6 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-import warnings
 from pathlib import Path
 
 from tools.local_stack.process import StackProcess, scratch_copy, sign_in, sign_up_and_confirm
@@ -70,39 +66,6 @@ def timed_gets(url: str, id_token: str) -> list[float]:
     return samples[5:]  # the first calls warm the worker
 
 
-def in_process_get_me() -> list[float]:
-    """The same GET /me handler, in this process against moto."""
-    import boto3
-    from moto import mock_aws
-
-    from tools import template
-    from tools.handlers import LambdaContext, load_module, sample_event
-
-    os.environ.update(AWS_DEFAULT_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        for definition in template.table_definitions().values():
-            dynamodb.create_table(**definition)
-        function = template.function("IdentityApiFunction")
-        os.environ.update({**function.environment, "POWERTOOLS_LOG_LEVEL": "WARNING"})
-        api = load_module(function)
-        event = sample_event(function.events_dir / "get_me.json")
-        from colmena.identity.logic import default_settings
-        from colmena.identity.models import User, UserStatus
-
-        sub = event["requestContext"]["authorizer"]["claims"]["sub"]
-        created = "2026-11-25T00:00:00.000+00:00"
-        api.repository.create_user(User(sub, "a@b.c", sub, UserStatus.ACTIVE, created), default_settings(created))
-        samples = []
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Powertools' note that GET /me flushes no metric
-            for _ in range(WARM_CALLS + 5):
-                started = time.perf_counter()
-                assert api.lambda_handler(event, LambdaContext())["statusCode"] == 200
-                samples.append(time.perf_counter() - started)
-    return samples[5:]
-
-
 def invoke_seconds(root: Path) -> list[float]:
     samples = []
     for _ in range(INVOKES):
@@ -124,7 +87,8 @@ def row(name: str, samples: list[float]) -> str:
     return f"{name:44} {statistics.median(samples) * 1000:9.2f} {p95(samples) * 1000:9.2f}"
 
 
-def main() -> None:
+def main(in_process_get_me: list[float]) -> None:
+    """`in_process_get_me`: the warm in-process GET /me samples `make bench` has just taken (moto)."""
     with tempfile.TemporaryDirectory(prefix="colmena-bench-") as scratch:
         root = scratch_copy(Path(scratch))
         starts = [first_answer_seconds(root) for _ in range(STARTS)]
@@ -136,11 +100,10 @@ def main() -> None:
             front = timed_gets(f"{running.api}/me", id_token)
             direct = timed_gets(f"{running.gateway}/_aws/execute-api/{running.state['api_id']}/dev/me", id_token)
             invokes = invoke_seconds(root)
-    in_process = in_process_get_me()
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
     print(row("through the API port (:3000 in make run)", front))
     print(row("straight to the emulator's API URL", direct))
-    print(row("the handler in process (moto)", in_process))
+    print(row(f"the handler in process (moto, {len(in_process_get_me)} calls)", in_process_get_me))
     added = statistics.median(front) - statistics.median(direct)
     print(f"{'the API port adds (median)':44} {added * 1000:9.2f}           (target < 2 ms)")
     print(f"\nmake invoke PostConfirmationFunction on a running stack, median of {INVOKES}")
