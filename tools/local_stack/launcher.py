@@ -14,6 +14,8 @@ version rather than patching code it has not been checked against.
 5. A warm invocation that logs nothing no longer waits a fixed 50 ms for log output.
 6. The API is also served on its own port with the template's paths (`/me`), by the emulator's own
    API Gateway: the front only prefixes the path with the emulator's execute-api route.
+7. SIGTERM stops the emulator as Ctrl-C does, so the caller's cleanup runs; workers always call this
+   emulator, whatever AWS_ENDPOINT_URL the developer's shell exports.
 """
 
 from __future__ import annotations
@@ -219,7 +221,7 @@ def _after_confirmation(confirm: Handler, trigger_source: str, admin: bool = Fal
         answer = confirm(data)
         if answer[0] != 200:
             return answer
-        pool_id, client_id, user = _pool_and_user(data, data.get("Username"), admin)
+        _, pool_id, client_id, user = _pool_and_user(data, data.get("Username"), admin)
         if user is None:
             return answer
         event = _trigger_event(pool_id, client_id, user, trigger_source)
@@ -244,22 +246,22 @@ def _before_sign_in(initiate: Handler, admin: bool = False) -> Handler:
 def _pre_authentication(data: dict[str, Any], username: Any, admin: bool) -> tuple[int, Any, Any] | None:
     from ministack.services import cognito
 
-    pool_id, client_id, user = _pool_and_user(data, username, admin)
-    pool = cognito._user_pools.get(pool_id)
-    if user is not None:
-        event = _trigger_event(pool_id, client_id, user, "PreAuthentication_Authentication")
-        event["request"].update(validationData=data.get("ClientMetadata") or {}, userNotFound=False)
-    elif pool and username and cognito._hides_user_existence(pool, data.get("ClientId", "")):
+    pool, pool_id, client_id, user = _pool_and_user(data, username, admin)
+    if user is None:
         # A client that hides unknown users makes Cognito ask the trigger about them too.
-        unknown = {"Username": str(username), "Attributes": [], "UserStatus": ""}
-        event = _trigger_event(pool_id, client_id, unknown, "PreAuthentication_Authentication")
-        event["request"].update(validationData=data.get("ClientMetadata") or {}, userNotFound=True)
+        if not (pool and username and cognito._hides_user_existence(pool, data.get("ClientId", ""))):
+            return None
+        event = _trigger_event(pool_id, client_id, {"Username": str(username)}, "PreAuthentication_Authentication")
     else:
-        return None
+        event = _trigger_event(pool_id, client_id, user, "PreAuthentication_Authentication")
+    event["request"].update(validationData=data.get("ClientMetadata") or {}, userNotFound=user is None)
     return _run_trigger(pool_id, "PreAuthentication", event)
 
 
-def _pool_and_user(data: dict[str, Any], username: Any, admin: bool) -> tuple[str, str, dict[str, Any] | None]:
+def _pool_and_user(
+    data: dict[str, Any], username: Any, admin: bool
+) -> tuple[dict[str, Any] | None, str, str, dict[str, Any] | None]:
+    """The pool the call addresses, its id, the client id Cognito reports, and the user, if any."""
     from ministack.services import cognito
 
     if admin:
@@ -269,8 +271,8 @@ def _pool_and_user(data: dict[str, Any], username: Any, admin: bool) -> tuple[st
         client_id = data.get("ClientId", "")
         pool, pool_id = cognito._pool_for_client(client_id)
     if not pool or not username:
-        return pool_id, client_id, None
-    return pool_id, client_id, cognito._resolve_user(pool, username)[0]
+        return pool, pool_id, client_id, None
+    return pool, pool_id, client_id, cognito._resolve_user(pool, username)[0]
 
 
 def _trigger_event(pool_id: str, client_id: str, user: dict[str, Any], trigger_source: str) -> dict[str, Any]:
