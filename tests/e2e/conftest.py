@@ -1,5 +1,6 @@
 """The local stack for the end-to-end suite: one per session, started on free ports from a scratch copy of
-the project (so the hot-reload tests can edit code without touching the working tree), stopped by its pid."""
+the project, stopped by its pid. A module that edits code overrides `project_copy` and `local_stack` to get
+a copy and a stack of its own; the client fixtures follow whichever stack the test has."""
 
 from __future__ import annotations
 
@@ -26,17 +27,17 @@ def local_stack(project_copy: Path) -> Iterator[StackProcess]:
             print("the local stack stopped during the session; its last output:\n" + "".join(running.output[-60:]))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def cognito(local_stack: StackProcess) -> Any:
     return local_stack.client("cognito-idp")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def client_id(local_stack: StackProcess) -> str:
     return str(local_stack.state["outputs"]["UserPoolClientId"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def pool_id(local_stack: StackProcess) -> str:
     return str(local_stack.state["outputs"]["UserPoolId"])
 

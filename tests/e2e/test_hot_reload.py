@@ -20,24 +20,14 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def editable_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return scratch_copy(tmp_path_factory.mktemp("colmena-hot-reload"))
 
 
 @pytest.fixture(scope="module")
-def reloading_stack(editable_copy: Path) -> Iterator[StackProcess]:
-    with StackProcess(root=editable_copy).start() as running:
+def local_stack(project_copy: Path) -> Iterator[StackProcess]:
+    with StackProcess(root=project_copy).start() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def cognito(reloading_stack: StackProcess) -> Any:
-    return reloading_stack.client("cognito-idp")
-
-
-@pytest.fixture(scope="module")
-def client_id(reloading_stack: StackProcess) -> str:
-    return str(reloading_stack.state["outputs"]["UserPoolClientId"])
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -56,35 +46,34 @@ def eventually(check: Any, timeout: float = 20) -> Any:
 
 
 def test_editing_a_function_reaches_the_next_invocation(
-    reloading_stack: StackProcess, editable_copy: Path, cognito: Any, client_id: str, email: str
+    local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, pool_id: str, email: str
 ) -> None:
-    pool_id = reloading_stack.state["outputs"]["UserPoolId"]
     cognito.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS")
     cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True)
     headers = {"Authorization": sign_in(cognito, client_id, email)}  # no PostConfirmation: no profile yet
 
     edit(
-        editable_copy / "functions" / "identity_api" / "app.py",
+        project_copy / "functions" / "identity_api" / "app.py",
         "no profile exists for this account yet",
         "hot reloaded",
     )
 
     def reloaded() -> bool:
-        answer = requests.get(f"{reloading_stack.api}/me", headers=headers, timeout=10)
+        answer = requests.get(f"{local_stack.api}/me", headers=headers, timeout=10)
         return answer.status_code == 404 and "hot reloaded" in answer.json()["error"]["message"]
 
     assert eventually(reloaded)
 
 
 def test_editing_the_layer_reaches_every_function(
-    reloading_stack: StackProcess, editable_copy: Path, cognito: Any, client_id: str, email: str
+    local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, email: str
 ) -> None:
     sub = sign_up_and_confirm(cognito, client_id, email)
     IdentityRepository(
-        reloading_stack.client("dynamodb"), reloading_stack.state["physical_ids"]["IdentityTable"]
+        local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"]
     ).set_user_status(sub, UserStatus.SUSPENDED)
     edit(
-        editable_copy / "layers" / "shared" / "colmena" / "identity" / "logic.py",
+        project_copy / "layers" / "shared" / "colmena" / "identity" / "logic.py",
         "Your account is suspended.",
         "Suspended (reloaded).",
     )
