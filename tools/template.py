@@ -40,11 +40,17 @@ class Function:
 
     @property
     def name(self) -> str:
-        return self.code_dir.name
+        """The handler module's own name (`post_confirmation`), which names its sample events' folder."""
+        return self.module_file.stem
 
     @property
     def events_dir(self) -> Path:
         return ROOT / "events" / self.name
+
+    @property
+    def module(self) -> str:
+        """The handler's dotted module path inside its CodeUri (`identity.handlers.post_confirmation`)."""
+        return str(self.properties["Handler"]).rsplit(".", 1)[0]
 
 
 def resolve(value: Any) -> str:

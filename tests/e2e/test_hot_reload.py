@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import requests
 
-from colmena.identity.models import UserStatus
-from colmena.identity.repository import IdentityRepository
+from identity.models import UserStatus
+from identity.repository import IdentityRepository
 from tools.local_stack.process import PASSWORD, StackProcess, scratch_copy, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def test_editing_a_function_reaches_the_next_invocation(
     headers = {"Authorization": sign_in(cognito, client_id, email)}  # no PostConfirmation: no profile yet
 
     edit(
-        project_copy / "functions" / "identity_api" / "app.py",
+        project_copy / "functions" / "identity" / "identity" / "handlers" / "identity_api.py",
         "no profile exists for this account yet",
         "hot reloaded",
     )
@@ -65,7 +65,7 @@ def test_editing_a_function_reaches_the_next_invocation(
     assert eventually(reloaded)
 
 
-def test_editing_the_layer_reaches_every_function(
+def test_editing_a_contexts_logic_reaches_its_trigger(
     local_stack: StackProcess, project_copy: Path, cognito: Any, client_id: str, email: str
 ) -> None:
     sub = sign_up_and_confirm(cognito, client_id, email)
@@ -73,7 +73,7 @@ def test_editing_the_layer_reaches_every_function(
         local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"]
     ).set_user_status(sub, UserStatus.SUSPENDED)
     edit(
-        project_copy / "layers" / "shared" / "colmena" / "identity" / "logic.py",
+        project_copy / "functions" / "identity" / "identity" / "logic.py",
         "Your account is suspended.",
         "Suspended (reloaded).",
     )
@@ -86,3 +86,19 @@ def test_editing_the_layer_reaches_every_function(
         return False
 
     assert eventually(refused_with_the_new_message, timeout=40)
+
+
+def test_editing_the_layer_publishes_one_version_that_every_function_takes(
+    local_stack: StackProcess, project_copy: Path
+) -> None:
+    lambda_client = local_stack.client("lambda")
+    names = local_stack.state["functions"].values()
+    before = {name: lambda_client.get_function_configuration(FunctionName=name)["Layers"][0]["Arn"] for name in names}
+
+    edit(project_copy / "layers" / "shared" / "colmena" / "clock.py", "as stored and compared", "as stored, compared")
+
+    def every_function_on_one_new_version() -> set[str]:
+        now = {lambda_client.get_function_configuration(FunctionName=name)["Layers"][0]["Arn"] for name in names}
+        return now if len(now) == 1 and not now & set(before.values()) else set()
+
+    assert eventually(every_function_on_one_new_version, timeout=40)

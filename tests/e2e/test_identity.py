@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from colmena.identity.models import UserStatus
-from colmena.identity.repository import IdentityRepository
+from identity.models import UserStatus
+from identity.repository import IdentityRepository
 from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from colmena.identity.logic import default_settings
-from colmena.identity.models import User, UserStatus
+from identity.logic import default_settings
+from identity.models import User, UserStatus
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from colmena.errors import InvalidEvent, SignInRefused
-from colmena.identity.logic import default_settings
-from colmena.identity.models import OrganizationStatus, User, UserStatus
+from identity.logic import default_settings
+from identity.models import OrganizationStatus, User, UserStatus
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from colmena.errors import NotFound
-from colmena.identity.logic import default_settings
-from colmena.identity.models import OrganizationStatus, User, UserStatus
-from colmena.identity.repository import IdentityRepository
+from identity.logic import default_settings
+from identity.models import OrganizationStatus, User, UserStatus
+from identity.repository import IdentityRepository
 
 NOW = "2026-11-25T10:00:00.000+00:00"
 ANA = User("sub-ana", "ana@example.com", "sub-ana", UserStatus.ACTIVE, NOW, email_verified=True)

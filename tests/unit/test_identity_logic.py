@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from colmena.clock import normalized_timestamp
 from colmena.errors import InvalidEvent
 from colmena.events import DomainEvent
-from colmena.identity.logic import (
+from identity.logic import (
     INACTIVE_ORGANIZATION_MESSAGE,
     SUSPENDED_MESSAGE,
     new_user_from_attributes,
@@ -21,7 +21,7 @@ from colmena.identity.logic import (
     sign_in_refusal,
     user_registered_event,
 )
-from colmena.identity.models import NewUser, OrganizationStatus, User, UserSettings, UserStatus
+from identity.models import NewUser, OrganizationStatus, User, UserSettings, UserStatus
 
 NOW = "2026-11-25T10:00:00.000+00:00"
 ANA = NewUser(user_id="sub-ana", email="ana@example.com", username="sub-ana", email_verified=True)

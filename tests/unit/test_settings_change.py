@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from colmena.identity.schemas import SettingsChange
+from identity.schemas import SettingsChange
 
 
 def test_only_the_given_fields_are_changes() -> None:

@@ -135,18 +135,23 @@ def watch_and_reload(gateway_port: int, deployment: Deployment, stop: threading.
     from watchfiles import watch
 
     lambda_client = client("lambda", gateway_port)
-    by_folder = {function.code_dir: function for function in template.functions()}
+    # A context's functions share one folder (their CodeUri): a change there updates each of them, and only them.
+    by_folder: dict[Path, list[template.Function]] = {}
+    for function in template.functions():
+        by_folder.setdefault(function.code_dir, []).append(function)
     watched = [str(template.ROOT / "functions"), str(package.LAYER_SOURCE)]
     for changes in watch(*watched, stop_event=stop, debounce=100, step=50):
         paths = {Path(path) for _, path in changes if "__pycache__" not in path}
         try:
             if any(package.LAYER_SOURCE in path.parents for path in paths):
                 _reload_layer(lambda_client, deployment)
-            for code_dir, function in by_folder.items():
-                if any(code_dir in path.parents for path in paths):
+            for code_dir, functions in by_folder.items():
+                if not any(code_dir in path.parents for path in paths):
+                    continue
+                code = package.function_zip(functions[0])
+                for function in functions:
                     lambda_client.update_function_code(
-                        FunctionName=deployment.functions[function.logical_id],
-                        ZipFile=package.function_zip(function),
+                        FunctionName=deployment.functions[function.logical_id], ZipFile=code
                     )
                     print(f"reloaded {function.logical_id}", file=sys.stderr, flush=True)
         except Exception as error:  # a failed reload is reported; the stack keeps serving the last good code

@@ -25,15 +25,6 @@ def require(name: str, environ: Mapping[str, str] | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class IdentitySettings:
-    table_name: str
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> IdentitySettings:
-        return cls(table_name=require("IDENTITY_TABLE_NAME", environ))
-
-
-@dataclass(frozen=True)
 class EventBusSettings:
     event_bus_name: str
 

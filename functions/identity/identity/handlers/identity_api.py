@@ -23,9 +23,9 @@ from colmena.http import (
     refuse_unsound_body,
     register_error_handlers,
 )
-from colmena.identity.repository import IdentityRepository
-from colmena.identity.schemas import Me, SettingsChange, SettingsView
-from colmena.settings import IdentitySettings
+from identity.repository import IdentityRepository
+from identity.schemas import Me, SettingsChange, SettingsView
+from identity.settings import IdentitySettings
 
 settings = IdentitySettings.from_env()
 logger = Logger()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from colmena.errors import NotFound
-from colmena.identity.models import OrganizationStatus, User, UserSettings, UserStatus
 from colmena.repository import ConditionFailed, DynamoRepository, Item
+from identity.models import OrganizationStatus, User, UserSettings, UserStatus
 
 PROFILE = "PROFILE"
 SETTINGS = "SETTINGS"

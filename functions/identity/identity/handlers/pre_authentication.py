@@ -14,9 +14,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.errors import InvalidEvent, SignInRefused
-from colmena.identity.logic import sign_in_refusal
-from colmena.identity.repository import IdentityRepository
-from colmena.settings import IdentitySettings
+from identity.logic import sign_in_refusal
+from identity.repository import IdentityRepository
+from identity.settings import IdentitySettings
 
 PRE_AUTHENTICATION = "PreAuthentication_Authentication"
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from colmena.clock import normalized_timestamp
 from colmena.errors import InvalidEvent
 from colmena.events import DomainEvent, deterministic_event_id
-from colmena.identity.models import (
+from identity.models import (
     DEFAULT_CURRENCY,
     DEFAULT_LANGUAGE,
     DEFAULT_TIMEZONE,

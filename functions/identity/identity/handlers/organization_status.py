@@ -14,9 +14,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.errors import InvalidEvent
-from colmena.identity.logic import organization_status_from_event
-from colmena.identity.repository import IdentityRepository
-from colmena.settings import IdentitySettings
+from identity.logic import organization_status_from_event
+from identity.repository import IdentityRepository
+from identity.settings import IdentitySettings
 
 identity = IdentitySettings.from_env()
 logger = Logger()

@@ -16,9 +16,10 @@ from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
 from colmena.errors import InvalidEvent
 from colmena.events import EventPublisher
-from colmena.identity.logic import new_user_from_attributes, register_user
-from colmena.identity.repository import IdentityRepository
-from colmena.settings import EventBusSettings, IdentitySettings
+from colmena.settings import EventBusSettings
+from identity.logic import new_user_from_attributes, register_user
+from identity.repository import IdentityRepository
+from identity.settings import IdentitySettings
 
 CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
 CONFIRM_FORGOT_PASSWORD = "PostConfirmation_ConfirmForgotPassword"  # noqa: S105 (a trigger name)

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from colmena.currencies import CIRCULATING_CURRENCIES
 from colmena.http import Caller
-from colmena.identity.models import Language, User, UserSettings
+from identity.models import Language, User, UserSettings
 
 
 @functools.cache
