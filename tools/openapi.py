@@ -1,5 +1,6 @@
-"""Writes the OpenAPI description of every REST function beside its code (functions/<name>/openapi.json),
-generated from the routes themselves. `make openapi` runs it; a test fails when a committed file drifts."""
+"""Writes the OpenAPI description of every context's REST routes beside its code
+(functions/<context>/openapi.json), generated from the routes themselves. `make openapi` runs it; a test
+fails when a committed file drifts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,23 +16,44 @@ sys.path[:0] = [str(ROOT / "layers" / "shared"), str(ROOT)]
 
 
 def descriptions() -> dict[Path, str]:
-    """Each REST function's openapi.json path and the description its routes generate now."""
+    """Each context's openapi.json path and the description its REST functions' routes generate now: one
+    document per context, the routes of all its REST functions merged."""
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
     from tools.handlers import load_module
     from tools.template import functions
 
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    found = {}
+    by_context: dict[Path, list[dict[str, Any]]] = {}
     for function in functions():
         if not any(event["Type"] == "Api" for event in function.properties.get("Events", {}).values()):
             continue
         with mock.patch.dict(os.environ, function.environment):
             app = getattr(load_module(function), "app", None)
         assert isinstance(app, APIGatewayRestResolver), f"{function.logical_id} serves routes without a resolver"
-        schema = json.loads(app.get_openapi_json_schema())
-        found[function.code_dir / "openapi.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
-    return found
+        by_context.setdefault(function.code_dir, []).append(json.loads(app.get_openapi_json_schema()))
+    return {
+        code_dir / "openapi.json": json.dumps(merged(schemas), indent=2, sort_keys=True) + "\n"
+        for code_dir, schemas in by_context.items()
+    }
+
+
+def merged(schemas: list[dict[str, Any]]) -> dict[str, Any]:
+    """One OpenAPI document from several resolvers' (Powertools 3.37 has no merge of its own). The first
+    gives the header; a route or a component named twice with two meanings is a mistake, refused here."""
+    document: dict[str, Any] = json.loads(json.dumps(schemas[0]))
+    for schema in schemas[1:]:
+        for path, operations in schema.get("paths", {}).items():
+            target = document.setdefault("paths", {}).setdefault(path, {})
+            for method, operation in operations.items():
+                assert method not in target, f"{method.upper()} {path} is served by two functions"
+                target[method] = operation
+        for kind, components in schema.get("components", {}).items():
+            target = document.setdefault("components", {}).setdefault(kind, {})
+            for name, component in components.items():
+                assert target.get(name, component) == component, f"two different components named {name}"
+                target[name] = component
+    return document
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def test_editing_a_contexts_logic_reaches_its_trigger(
     sub = sign_up_and_confirm(cognito, client_id, email)
     IdentityRepository(
         local_stack.client("dynamodb"), local_stack.state["physical_ids"]["IdentityTable"]
-    ).set_user_status(sub, UserStatus.SUSPENDED)
+    ).set_user_status(sub, UserStatus.SUSPENDED, "2026-11-25T10:00:00.000+00:00")
     edit(
         project_copy / "functions" / "identity" / "identity" / "logic.py",
         "Your account is suspended.",

@@ -111,7 +111,7 @@ def test_a_suspended_user_is_refused_sign_in_with_the_message(
     cognito: Any, client_id: str, email: str, table: IdentityRepository
 ) -> None:
     sub = sign_up_and_confirm(cognito, client_id, email)
-    table.set_user_status(sub, UserStatus.SUSPENDED)
+    table.set_user_status(sub, UserStatus.SUSPENDED, "2026-11-25T10:00:00.000+00:00")
 
     with pytest.raises(cognito.exceptions.UserLambdaValidationException, match="Your account is suspended"):
         sign_in(cognito, client_id, email)

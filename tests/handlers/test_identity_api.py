@@ -185,3 +185,22 @@ def test_an_unknown_route_is_a_404(api: ModuleType) -> None:
     status, _ = call(api, "get_me.json", path="/you", resource="/you")
 
     assert status == 404
+
+
+def test_a_suspended_user_is_refused_get_me_with_a_403(api: ModuleType, registered: None) -> None:
+    api.repository.set_user_status(SUB, UserStatus.SUSPENDED, NOW)
+
+    status, body = call(api, "get_me.json")
+
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    assert "suspended" in body["error"]["message"]
+
+
+def test_a_suspended_user_cannot_change_their_settings(api: ModuleType, registered: None) -> None:
+    api.repository.set_user_status(SUB, UserStatus.SUSPENDED, NOW)
+
+    status, _ = call(api, "patch_settings.json")
+
+    assert status == 403
+    _, settings = api.repository.get_profile(SUB)
+    assert settings.language == "es"

@@ -35,7 +35,7 @@ def test_an_active_user_signs_in_with_the_event_unchanged(handler: ModuleType) -
 
 
 def test_a_suspended_user_is_refused_with_a_message_a_client_can_show(handler: ModuleType) -> None:
-    handler.repository.set_user_status(SUB, UserStatus.SUSPENDED)
+    handler.repository.set_user_status(SUB, UserStatus.SUSPENDED, NOW)
 
     with pytest.raises(SignInRefused, match="Your account is suspended"):
         handler.lambda_handler(sample_event(EVENT), LambdaContext())

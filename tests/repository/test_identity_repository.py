@@ -12,6 +12,7 @@ from identity.models import OrganizationStatus, User, UserStatus
 from identity.repository import IdentityRepository
 
 NOW = "2026-11-25T10:00:00.000+00:00"
+LATER = "2026-11-25T11:00:00.000+00:00"
 ANA = User("sub-ana", "ana@example.com", "sub-ana", UserStatus.ACTIVE, NOW, email_verified=True)
 
 
@@ -77,10 +78,30 @@ def test_settings_of_an_unknown_user_are_not_found_and_not_created(repository: I
 def test_a_user_can_be_suspended(repository: IdentityRepository) -> None:
     repository.create_user(ANA, default_settings(NOW))
 
-    repository.set_user_status("sub-ana", UserStatus.SUSPENDED)
+    returned = repository.set_user_status("sub-ana", UserStatus.SUSPENDED, LATER)
 
     stored = repository.get_user("sub-ana")
-    assert stored is not None and stored.status == UserStatus.SUSPENDED
+    assert stored == returned
+    assert stored is not None and (stored.status, stored.status_changed_at) == (UserStatus.SUSPENDED, LATER)
+
+
+def test_suspending_an_unknown_user_is_not_found_and_creates_nothing(
+    repository: IdentityRepository, dynamodb: Any
+) -> None:
+    with pytest.raises(NotFound):
+        repository.set_user_status("nobody", UserStatus.SUSPENDED, LATER)
+
+    assert dynamodb.scan(TableName="IdentityTable")["Count"] == 0
+
+
+@pytest.mark.parametrize("field", ["pk", "sk", "user_id", "email", "created_at", "role", "organization_id"])
+def test_an_update_cannot_touch_a_field_outside_its_allow_list(repository: IdentityRepository, field: str) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+
+    with pytest.raises(ValueError, match=field):
+        repository.update_settings("sub-ana", {field: "overwritten"}, LATER)
+
+    assert repository.get_user("sub-ana") == ANA
 
 
 def test_only_a_newer_organisation_status_replaces_the_stored_one(repository: IdentityRepository) -> None:
@@ -112,3 +133,63 @@ def test_statuses_of_the_same_instant_end_the_same_whatever_their_order(dynamodb
 
 def test_an_unknown_organisation_has_no_status(repository: IdentityRepository) -> None:
     assert repository.get_organization_status("org-unknown") is None
+
+
+# The stored shapes below are what other tools, exports and later migrations read: they change only on purpose.
+
+
+def raw_items(dynamodb: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    items = dynamodb.scan(TableName="IdentityTable")["Items"]
+    return {(item["pk"]["S"], item["sk"]["S"]): item for item in items}
+
+
+def test_a_registered_user_is_stored_as_a_profile_item_and_a_settings_item(
+    repository: IdentityRepository, dynamodb: Any
+) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+
+    assert raw_items(dynamodb) == {
+        ("USER#sub-ana", "PROFILE"): {
+            "pk": {"S": "USER#sub-ana"},
+            "sk": {"S": "PROFILE"},
+            "user_id": {"S": "sub-ana"},
+            "email": {"S": "ana@example.com"},
+            "username": {"S": "sub-ana"},
+            "status": {"S": "active"},
+            "created_at": {"S": NOW},
+            "email_verified": {"BOOL": True},
+            "registration_published": {"BOOL": False},
+        },
+        ("USER#sub-ana", "SETTINGS"): {
+            "pk": {"S": "USER#sub-ana"},
+            "sk": {"S": "SETTINGS"},
+            "language": {"S": "es"},
+            "timezone": {"S": "UTC"},
+            "currency": {"S": "EUR"},
+            "updated_at": {"S": NOW},
+        },
+    }
+
+
+def test_a_suspension_adds_its_time_to_the_stored_profile(repository: IdentityRepository, dynamodb: Any) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+
+    repository.set_user_status("sub-ana", UserStatus.SUSPENDED, LATER)
+
+    profile = raw_items(dynamodb)[("USER#sub-ana", "PROFILE")]
+    assert (profile["status"], profile["status_changed_at"]) == ({"S": "suspended"}, {"S": LATER})
+
+
+def test_an_organisation_status_is_stored_under_its_own_key(repository: IdentityRepository, dynamodb: Any) -> None:
+    repository.save_organization_status(OrganizationStatus("org-1", active=False, changed_at=NOW, event_id="e-1"))
+
+    assert raw_items(dynamodb) == {
+        ("ORG#org-1", "STATUS"): {
+            "pk": {"S": "ORG#org-1"},
+            "sk": {"S": "STATUS"},
+            "organization_id": {"S": "org-1"},
+            "active": {"BOOL": False},
+            "changed_at": {"S": NOW},
+            "event_id": {"S": "e-1"},
+        }
+    }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from colmena.clock import normalized_timestamp
-from colmena.errors import InvalidEvent
+from colmena.errors import InvalidEvent, NotFound
 from colmena.events import DomainEvent, deterministic_event_id
 from identity.models import (
     DEFAULT_CURRENCY,
@@ -21,6 +21,8 @@ from identity.models import (
 )
 
 USER_REGISTERED = "user.registered"
+USER_SUSPENDED = "user.suspended"
+USER_REINSTATED = "user.reinstated"
 ORGANIZATION_ACTIVATED = "organization.activated"
 ORGANIZATION_DEACTIVATED = "organization.deactivated"
 
@@ -36,6 +38,15 @@ class UserStore(Protocol):
 
 class Publisher(Protocol):
     def publish(self, event: DomainEvent) -> None: ...
+
+
+class StatusStore(Protocol):
+    def get_user(self, user_id: str) -> User | None: ...
+    def set_user_status(self, user_id: str, status: UserStatus, now: str) -> User: ...
+
+
+class Sessions(Protocol):
+    def sign_out_everywhere(self, username: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,42 @@ def register_user(new_user: NewUser, store: UserStore, publisher: Publisher, now
     publisher.publish(user_registered_event(user))
     store.mark_registration_published(user.user_id)
     return Registration(user=user, created=created, published=True)
+
+
+def change_user_status(
+    user_id: str, status: UserStatus, store: StatusStore, sessions: Sessions, publisher: Publisher, now: str
+) -> User:
+    """Suspends or reinstates a user, for the back office. Suspending also revokes every refresh token the
+    user holds, so no session outlives the suspension by more than an ID token's lifetime (and GET /me and
+    PreAuthentication refuse at once). Repeating a call changes nothing more: the status keeps the time of
+    its first change, and the event published again has the same id."""
+    user = store.get_user(user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    if user.status != status:
+        user = store.set_user_status(user_id, status, now)
+    if status == UserStatus.SUSPENDED:
+        sessions.sign_out_everywhere(user.username)
+    publisher.publish(user_status_event(user))
+    return user
+
+
+def user_status_event(user: User) -> DomainEvent:
+    """`user.suspended` or `user.reinstated`, so other contexts can refuse a suspended user on their own
+    routes without reading Identity's table."""
+    event_type = USER_SUSPENDED if user.status == UserStatus.SUSPENDED else USER_REINSTATED
+    changed_at = user.status_changed_at or user.created_at
+    return DomainEvent(
+        event_type=event_type,
+        event_id=deterministic_event_id(event_type, user.user_id, changed_at),
+        occurred_at=changed_at,
+        data={"user_id": user.user_id, "status": str(user.status), "changed_at": changed_at},
+    )
+
+
+def refusal_of_a_suspended_user(user: User) -> str | None:
+    """The 403 message for a suspended user's request to a protected route; None for an active user."""
+    return SUSPENDED_MESSAGE if user.status == UserStatus.SUSPENDED else None
 
 
 def sign_in_refusal(user: User | None, organization: OrganizationStatus | None) -> str | None:

@@ -40,6 +40,7 @@ class User:
     organization_id: str | None = None
     role: str | None = None
     registration_published: bool = False
+    status_changed_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ PROFILE = "PROFILE"
 SETTINGS = "SETTINGS"
 STATUS = "STATUS"
 
+# What each kind of item lets an update change; everything else is written once, when the item is created.
+PROFILE_UPDATABLE = frozenset({"registration_published", "status", "status_changed_at"})
+SETTINGS_UPDATABLE = frozenset({"language", "timezone", "currency", "updated_at"})
+
 
 def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
@@ -48,18 +52,30 @@ class IdentityRepository(DynamoRepository):
         return user, settings
 
     def mark_registration_published(self, user_id: str) -> None:
-        self._set_fields(user_pk(user_id), PROFILE, {"registration_published": True}, "attribute_exists(pk)")
+        self._set_fields(
+            user_pk(user_id), PROFILE, {"registration_published": True}, "attribute_exists(pk)", PROFILE_UPDATABLE
+        )
 
-    def set_user_status(self, user_id: str, status: UserStatus) -> None:
+    def set_user_status(self, user_id: str, status: UserStatus, now: str) -> User:
+        """Sets the user's status and when it changed; NotFound if there is no such user."""
         try:
-            self._set_fields(user_pk(user_id), PROFILE, {"status": str(status)}, "attribute_exists(pk)")
+            item = self._set_fields(
+                user_pk(user_id),
+                PROFILE,
+                {"status": str(status), "status_changed_at": now},
+                "attribute_exists(pk)",
+                PROFILE_UPDATABLE,
+            )
         except ConditionFailed as error:
             raise NotFound(f"user {user_id} does not exist") from error
+        return _user(item)
 
     def update_settings(self, user_id: str, changes: dict[str, str], now: str) -> UserSettings:
         """Applies the given fields only; NotFound if the user has no settings record."""
         try:
-            item = self._set_fields(user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)")
+            item = self._set_fields(
+                user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)", SETTINGS_UPDATABLE
+            )
         except ConditionFailed as error:
             raise NotFound(f"user {user_id} has no settings record") from error
         return _settings(item)
@@ -139,6 +155,7 @@ def _user(item: dict[str, Any]) -> User:
         organization_id=item.get("organization_id"),
         role=item.get("role"),
         registration_published=bool(item.get("registration_published", False)),
+        status_changed_at=item.get("status_changed_at"),
     )
 
 

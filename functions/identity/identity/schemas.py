@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from colmena.currencies import CIRCULATING_CURRENCIES
 from colmena.http import Caller
-from identity.models import Language, User, UserSettings
+from identity.models import Language, User, UserSettings, UserStatus
 
 
 @functools.cache
@@ -63,22 +63,6 @@ class SettingsChange(BaseModel):
         return {name: str(getattr(self, name)) for name in sorted(self.model_fields_set)}
 
 
-class SettingsView(BaseModel):
-    language: str
-    timezone: str
-    currency: str
-    updated_at: str
-
-    @classmethod
-    def of(cls, settings: UserSettings) -> SettingsView:
-        return cls(
-            language=settings.language,
-            timezone=settings.timezone,
-            currency=settings.currency,
-            updated_at=settings.updated_at,
-        )
-
-
 class Me(BaseModel):
     """The caller's profile and settings. E-mail, organisation and role come from the token, which is
     what every route authorises with and which follows changes the stored profile does not see."""
@@ -91,7 +75,8 @@ class Me(BaseModel):
     created_at: str
     organization_id: str | None
     role: str | None
-    settings: SettingsView
+    # The stored dataclass itself: pydantic validates and describes it, so its fields are declared once.
+    settings: UserSettings
 
     @classmethod
     def of(cls, user: User, settings: UserSettings, caller: Caller) -> Me:
@@ -104,5 +89,17 @@ class Me(BaseModel):
             created_at=user.created_at,
             organization_id=caller.organization_id,
             role=caller.role,
-            settings=SettingsView.of(settings),
+            settings=settings,
         )
+
+
+class UserStatusView(BaseModel):
+    """A user's status as the back office sets it."""
+
+    user_id: str
+    status: UserStatus
+    status_changed_at: str | None
+
+    @classmethod
+    def of(cls, user: User) -> UserStatusView:
+        return cls(user_id=user.user_id, status=user.status, status_changed_at=user.status_changed_at)

@@ -15,3 +15,12 @@ class IdentitySettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> IdentitySettings:
         return cls(table_name=require("IDENTITY_TABLE_NAME", environ))
+
+
+@dataclass(frozen=True)
+class UserPoolSettings:
+    user_pool_id: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> UserPoolSettings:
+        return cls(user_pool_id=require("USER_POOL_ID", environ))

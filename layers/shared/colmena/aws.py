@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
 
@@ -35,4 +36,9 @@ def dynamodb_client() -> DynamoDBClient:
 
 def events_client() -> EventBridgeClient:
     client: EventBridgeClient = _client("events")
+    return client
+
+
+def cognito_client() -> CognitoIdentityProviderClient:
+    client: CognitoIdentityProviderClient = _client("cognito-idp")
     return client

@@ -223,6 +223,14 @@ class Caller:
     email_verified: bool | None
     organization_id: str | None
     role: str | None
+    groups: frozenset[str] = frozenset()
+
+
+def _groups(claim: object) -> frozenset[str]:
+    # API Gateway's Cognito authorizer flattens the `cognito:groups` list into one string: "admins" for one
+    # group, "[admins, editors]" or "admins,editors" for several, depending on the path the token took.
+    text = str(claim or "").strip().removeprefix("[").removesuffix("]")
+    return frozenset(name for name in text.replace(",", " ").split() if name)
 
 
 def caller_of(event: APIGatewayProxyEvent) -> Caller:
@@ -236,4 +244,5 @@ def caller_of(event: APIGatewayProxyEvent) -> Caller:
         email_verified=str(claims["email_verified"]).lower() == "true" if "email_verified" in claims else None,
         organization_id=claims.get("custom:organization_id") or None,
         role=claims.get("custom:role") or None,
+        groups=_groups(claims.get("cognito:groups")),
     )

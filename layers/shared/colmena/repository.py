@@ -66,9 +66,13 @@ class DynamoRepository:
         except ClientError as error:
             raise _translated(error) from error
 
-    def _set_fields(self, pk: str, sk: str, fields: Mapping[str, Any], condition: str) -> Item:
+    def _set_fields(self, pk: str, sk: str, fields: Mapping[str, Any], condition: str, allowed: frozenset[str]) -> Item:
         """SETs the given attributes on an existing item (names are placeholders, so reserved words such as
-        `status` are fine) and returns the item as it now is."""
+        `status` are fine) and returns the item as it now is. Only names in `allowed` may be set: a key, an
+        id or an attribute another writer owns can never be overwritten by a caller's mapping."""
+        refused = set(fields) - allowed
+        if refused or not fields:
+            raise ValueError(f"cannot set {sorted(refused) or 'nothing'} on {sk} items; settable: {sorted(allowed)}")
         try:
             response = self._client.update_item(
                 TableName=self.table_name,

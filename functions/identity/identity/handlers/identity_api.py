@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
-from colmena.errors import NotFound
+from colmena.errors import Forbidden, NotFound
 from colmena.http import (
     CORS,
     caller_of,
@@ -23,8 +23,10 @@ from colmena.http import (
     refuse_unsound_body,
     register_error_handlers,
 )
+from identity.logic import refusal_of_a_suspended_user
+from identity.models import User, UserSettings
 from identity.repository import IdentityRepository
-from identity.schemas import Me, SettingsChange, SettingsView
+from identity.schemas import Me, SettingsChange
 from identity.settings import IdentitySettings
 
 settings = IdentitySettings.from_env()
@@ -43,14 +45,12 @@ NO_PROFILE = "no profile exists for this account yet; it is created when the sig
 @app.get(
     "/me",
     summary="The caller's profile and settings",
-    responses=error_responses(HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND),
+    responses=error_responses(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND),
 )
 @tracer.capture_method
 def get_me() -> Me:
     caller = caller_of(app.current_event)
-    user, user_settings = repository.get_profile(caller.user_id)
-    if user is None or user_settings is None:
-        raise NotFound(NO_PROFILE)
+    user, user_settings = _active_profile(caller.user_id)
     return Me.of(user, user_settings, caller)
 
 
@@ -58,18 +58,35 @@ def get_me() -> Me:
     "/me/settings",
     summary="Change the caller's language, time zone or currency",
     responses=error_responses(
-        HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND, HTTPStatus.UNPROCESSABLE_ENTITY
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.UNAUTHORIZED,
+        HTTPStatus.FORBIDDEN,
+        HTTPStatus.NOT_FOUND,
+        HTTPStatus.UNPROCESSABLE_ENTITY,
     ),
 )
 @tracer.capture_method
-def patch_settings(change: Annotated[SettingsChange, Body()]) -> SettingsView:
+def patch_settings(change: Annotated[SettingsChange, Body()]) -> UserSettings:
     caller = caller_of(app.current_event)
+    _active_profile(caller.user_id)
     try:
         updated = repository.update_settings(caller.user_id, change.changes(), utc_now())
     except NotFound as missing:
         raise NotFound(NO_PROFILE) from missing
     metrics.add_metric(name="SettingsChanged", unit=MetricUnit.Count, value=1)
-    return SettingsView.of(updated)
+    return updated
+
+
+def _active_profile(user_id: str) -> tuple[User, UserSettings]:
+    """The caller's profile and settings; 404 before they exist, 403 once the user is suspended (a token
+    issued before the suspension stays valid until it expires, so every route checks)."""
+    user, user_settings = repository.get_profile(user_id)
+    if user is None or user_settings is None:
+        raise NotFound(NO_PROFILE)
+    refusal = refusal_of_a_suspended_user(user)
+    if refusal:
+        raise Forbidden(refusal)
+    return user, user_settings
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

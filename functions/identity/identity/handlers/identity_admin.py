@@ -1,0 +1,92 @@
+"""The back office's routes on users: suspend and reinstate, for members of the Cognito group `admins` only.
+
+Suspending marks the user suspended in Identity's table, revokes every refresh token the user holds
+(AdminUserGlobalSignOut) and publishes `user.suspended`; reinstating undoes the mark and publishes
+`user.reinstated`. A separate function from GET /me, so only this one holds the sign-out permission."""
+
+# No `from __future__ import annotations` here: Powertools reads the route signatures at run time.
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import cognito_client, dynamodb_client, events_client
+from colmena.clock import utc_now
+from colmena.errors import Forbidden
+from colmena.events import EventPublisher
+from colmena.http import (
+    CORS,
+    caller_of,
+    describe_api,
+    error_responses,
+    refuse_unsound_body,
+    register_error_handlers,
+)
+from colmena.settings import EventBusSettings
+from identity.logic import change_user_status
+from identity.models import UserStatus
+from identity.repository import IdentityRepository
+from identity.schemas import UserStatusView
+from identity.sessions import CognitoSessions
+from identity.settings import IdentitySettings, UserPoolSettings
+
+ADMINS_GROUP = "admins"
+
+identity = IdentitySettings.from_env()
+pool = UserPoolSettings.from_env()
+bus = EventBusSettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+repository = IdentityRepository(dynamodb_client(), identity.table_name)
+sessions = CognitoSessions(cognito_client(), pool.user_pool_id)
+publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.identity")
+
+app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
+register_error_handlers(app)
+describe_api(app, "Colmena Identity API", "The signed-in user's profile and settings; the back office's users.")
+
+UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+ERRORS = error_responses(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+
+
+def _change(user_id: str, status: UserStatus) -> UserStatusView:
+    caller = caller_of(app.current_event)
+    if ADMINS_GROUP not in caller.groups:
+        raise Forbidden(f"only members of the {ADMINS_GROUP!r} group may change a user's status")
+    user = change_user_status(user_id, status, repository, sessions, publisher, now=utc_now())
+    logger.info("user status set", extra={"user_id": user_id, "status": str(status), "by": caller.user_id})
+    metrics.add_metric(name=f"User{str(status).capitalize()}", unit=MetricUnit.Count, value=1)
+    return UserStatusView.of(user)
+
+
+@app.post(
+    "/admin/users/<user_id>/suspend",
+    summary="Suspend a user and sign them out everywhere (admins only)",
+    responses=ERRORS,
+)
+@tracer.capture_method
+def suspend(user_id: UserId) -> UserStatusView:
+    return _change(user_id, UserStatus.SUSPENDED)
+
+
+@app.post(
+    "/admin/users/<user_id>/reinstate",
+    summary="Reinstate a suspended user (admins only)",
+    responses=ERRORS,
+)
+@tracer.capture_method
+def reinstate(user_id: UserId) -> UserStatusView:
+    return _change(user_id, UserStatus.ACTIVE)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return refuse_unsound_body(event) or app.resolve(event, context)
