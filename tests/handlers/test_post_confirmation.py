@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from colmena.errors import InvalidEvent
+from colmena.errors import InvalidEvent, PublishFailed
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
@@ -72,24 +73,27 @@ def test_a_retried_delivery_changes_nothing_and_does_not_fail(
     assert len(published()) == 1
 
 
-def test_a_retry_after_the_bus_failed_publishes_the_same_event_id(
+def test_a_retry_after_the_bus_refused_publishes_the_same_event_id(
     handler: ModuleType, published: Callable[[], list[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     event = sample_event(EVENTS / "confirm_sign_up.json")
-    original_publish = handler.publisher.publish
+    refused: list[dict[str, Any]] = []
 
-    def unreachable(domain_event: Any) -> None:
-        raise ConnectionError("bus unreachable")
+    def refuse(**request: Any) -> dict[str, Any]:
+        refused.extend(request["Entries"])
+        return {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}]}
 
-    monkeypatch.setattr(handler.publisher, "publish", unreachable)
-    with pytest.raises(ConnectionError):
-        handler.lambda_handler(copy.deepcopy(event), LambdaContext())
-    monkeypatch.setattr(handler.publisher, "publish", original_publish)
+    with monkeypatch.context() as bus_down:
+        bus_down.setattr(handler.publisher._client, "put_events", refuse)
+        with pytest.raises(PublishFailed, match="InternalFailure"):
+            handler.lambda_handler(copy.deepcopy(event), LambdaContext())
+    assert not handler.repository.get_user(SUB).registration_published
 
     handler.lambda_handler(copy.deepcopy(event), LambdaContext())
 
-    events = published()
-    assert len(events) == 1
+    first_try_id = json.loads(refused[0]["Detail"])["metadata"]["event_id"]
+    (delivered,) = published()
+    assert delivered["detail"]["metadata"]["event_id"] == first_try_id
     assert handler.repository.get_user(SUB).registration_published
 
 

@@ -16,7 +16,6 @@ from identity.logic import (
     INACTIVE_ORGANIZATION_MESSAGE,
     SUSPENDED_MESSAGE,
     new_user_from_attributes,
-    organization_status_from_event,
     register_user,
     sign_in_refusal,
     user_registered_event,
@@ -157,50 +156,6 @@ def test_a_member_of_an_inactive_organisation_is_refused() -> None:
 
 def test_unknown_users_and_organisations_are_let_through() -> None:
     assert sign_in_refusal(None, None) is None
-
-
-def organization_detail(occurred_at: str = "2026-11-25T10:00:00Z") -> dict[str, object]:
-    return {
-        "metadata": {"event_id": "e-1", "occurred_at": occurred_at},
-        "data": {"organization_id": "org-1"},
-    }
-
-
-def test_an_organisation_event_becomes_a_status_at_a_normalised_time() -> None:
-    status = organization_status_from_event("organization.deactivated", organization_detail())
-
-    assert status == OrganizationStatus(
-        "org-1", active=False, changed_at="2026-11-25T10:00:00.000+00:00", event_id="e-1"
-    )
-
-
-@pytest.mark.parametrize(
-    ("detail_type", "detail", "reason"),
-    [
-        ("organization.renamed", {"metadata": {}, "data": {}}, "detail-type"),
-        ("organization.activated", "not an object", "metadata object"),
-        (
-            "organization.activated",
-            {"metadata": {"event_id": "e", "occurred_at": "2026-11-25T10:00:00Z"}, "data": {}},
-            "organization_id",
-        ),
-        ("organization.activated", organization_detail("yesterday"), "ISO 8601"),
-        ("organization.activated", organization_detail("0001-01-01T00:00:00+01:00"), "ISO 8601"),
-        (
-            "organization.activated",
-            {
-                "metadata": {"event_id": "e", "occurred_at": "2026-11-25T10:00:00"},
-                "data": {"organization_id": "o"},
-            },
-            "time zone",
-        ),
-    ],
-)
-def test_a_malformed_organisation_event_is_refused_with_the_reason(
-    detail_type: str, detail: object, reason: str
-) -> None:
-    with pytest.raises(InvalidEvent, match=reason):
-        organization_status_from_event(detail_type, detail)
 
 
 @given(

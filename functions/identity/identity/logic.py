@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from colmena.clock import normalized_timestamp
 from colmena.errors import InvalidEvent, NotFound
 from colmena.events import DomainEvent, deterministic_event_id
 from identity.models import (
@@ -23,8 +22,6 @@ from identity.models import (
 USER_REGISTERED = "user.registered"
 USER_SUSPENDED = "user.suspended"
 USER_REINSTATED = "user.reinstated"
-ORGANIZATION_ACTIVATED = "organization.activated"
-ORGANIZATION_DEACTIVATED = "organization.deactivated"
 
 SUSPENDED_MESSAGE = "Your account is suspended. Contact your organisation's administrator."
 INACTIVE_ORGANIZATION_MESSAGE = "Your organisation is inactive. Ask its owner to reactivate it."
@@ -169,36 +166,6 @@ def sign_in_refusal(user: User | None, organization: OrganizationStatus | None) 
     if organization is not None and not organization.active:
         return INACTIVE_ORGANIZATION_MESSAGE
     return None
-
-
-def organization_status_from_event(detail_type: Any, detail: Any) -> OrganizationStatus:
-    """Reads an `organization.activated` / `organization.deactivated` domain event from Bookings."""
-    if detail_type not in (ORGANIZATION_ACTIVATED, ORGANIZATION_DEACTIVATED):
-        raise InvalidEvent(f"detail-type {detail_type!r} is not an organisation status event")
-    metadata = detail.get("metadata") if isinstance(detail, Mapping) else None
-    data = detail.get("data") if isinstance(detail, Mapping) else None
-    if not isinstance(metadata, Mapping) or not isinstance(data, Mapping):
-        raise InvalidEvent("detail must hold a metadata object and a data object")
-    organization_id = _text(data.get("organization_id"))
-    occurred_at = _text(metadata.get("occurred_at"))
-    event_id = _text(metadata.get("event_id"))
-    for name, value in (
-        ("data.organization_id", organization_id),
-        ("metadata.occurred_at", occurred_at),
-        ("metadata.event_id", event_id),
-    ):
-        if not value:
-            raise InvalidEvent(f"detail.{name} is missing or empty")
-    try:
-        changed_at = normalized_timestamp(occurred_at)
-    except (ValueError, OverflowError) as error:
-        raise InvalidEvent(f"detail.metadata.occurred_at is not an ISO 8601 time: {error}") from error
-    return OrganizationStatus(
-        organization_id=organization_id,
-        active=detail_type == ORGANIZATION_ACTIVATED,
-        changed_at=changed_at,
-        event_id=event_id,
-    )
 
 
 def _text(value: Any) -> str:

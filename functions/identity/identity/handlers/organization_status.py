@@ -9,12 +9,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.errors import InvalidEvent
-from identity.logic import organization_status_from_event
+from colmena.inbound import parsed
+from identity.inbound import OrganizationStatusChanged
 from identity.repository import IdentityRepository
 from identity.settings import IdentitySettings
 
@@ -28,10 +28,9 @@ repository = IdentityRepository(dynamodb_client(), identity.table_name)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-@event_source(data_class=EventBridgeEvent)
-def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        status = organization_status_from_event(event.get("detail-type"), event.get("detail"))
+        status = parsed(event, OrganizationStatusChanged).status()
     except InvalidEvent as invalid:
         logger.error("refused: not an organisation status event", extra={"reason": invalid.message})
         raise

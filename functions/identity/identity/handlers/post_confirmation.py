@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PostConfirmationTriggerEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -36,20 +37,21 @@ publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    trigger = PostConfirmationTriggerEvent(event)
-    source = trigger.get("triggerSource")
+@event_source(data_class=PostConfirmationTriggerEvent)
+def lambda_handler(event: PostConfirmationTriggerEvent, context: LambdaContext) -> dict[str, Any]:
+    source = event.get("triggerSource")
     if source == CONFIRM_FORGOT_PASSWORD:
         # A password reset confirms nothing new: the user and their settings stay exactly as they are.
-        logger.info("password reset confirmed; nothing to do", extra={"user_name": trigger.get("userName")})
-        return event
+        logger.info("password reset confirmed; nothing to do", extra={"user_name": event.get("userName")})
+        return event.raw_event
     if source != CONFIRM_SIGN_UP:
         logger.error("refused: not a PostConfirmation trigger", extra={"trigger_source": source})
         raise InvalidEvent(f"expected a PostConfirmation trigger, got triggerSource {source!r}")
     try:
-        new_user = new_user_from_attributes(
-            trigger.get("userName"), (trigger.get("request") or {}).get("userAttributes")
-        )
+        new_user = new_user_from_attributes(event.user_name, event.request.user_attributes)
+    except (KeyError, TypeError) as missing:
+        logger.error("refused: incomplete PostConfirmation event", extra={"missing": str(missing)})
+        raise InvalidEvent(f"the PostConfirmation event has no request.userAttributes ({missing} missing)") from missing
     except InvalidEvent as invalid:
         logger.error("refused: incomplete PostConfirmation event", extra={"reason": invalid.message})
         raise
@@ -61,4 +63,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     if registration.created:
         metrics.add_metric(name="UserRegistered", unit=MetricUnit.Count, value=1)
-    return event
+    return event.raw_event

@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PreAuthenticationTriggerEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -30,18 +31,20 @@ repository = IdentityRepository(dynamodb_client(), identity.table_name)
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    trigger = PreAuthenticationTriggerEvent(event)
-    source = trigger.get("triggerSource")
-    request = trigger.get("request") or {}
-    if source == PRE_AUTHENTICATION and request.get("userNotFound") in (True, "true"):
+@event_source(data_class=PreAuthenticationTriggerEvent)
+def lambda_handler(event: PreAuthenticationTriggerEvent, context: LambdaContext) -> dict[str, Any]:
+    source = event.get("triggerSource")
+    if source != PRE_AUTHENTICATION or not isinstance(event.get("request"), dict):
+        logger.error("refused: not a PreAuthentication event", extra={"trigger_source": source})
+        raise InvalidEvent(f"expected a PreAuthentication trigger, got triggerSource {source!r}")
+    if event.request.user_not_found in (True, "true"):
         # The app client hides unknown users, so Cognito asks about them too: let Cognito answer
         # "Incorrect username or password" as for any unknown user, revealing nothing.
-        return event
-    attributes = request.get("userAttributes")
-    if source != PRE_AUTHENTICATION or not isinstance(attributes, dict) or not attributes.get("sub"):
-        logger.error("refused: not a PreAuthentication event with a sub", extra={"trigger_source": source})
-        raise InvalidEvent(f"expected a PreAuthentication trigger with userAttributes.sub, got {source!r}")
+        return event.raw_event
+    attributes = event.request.get("userAttributes")
+    if not isinstance(attributes, dict) or not attributes.get("sub"):
+        logger.error("refused: a PreAuthentication event without userAttributes.sub")
+        raise InvalidEvent("the PreAuthentication event has no userAttributes.sub")
     user = repository.get_user(attributes["sub"])
     # Cognito's current attribute first: the record keeps the organisation the user registered with.
     organization_id = attributes.get("custom:organization_id") or (user.organization_id if user else None)
@@ -51,4 +54,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         logger.info("sign-in refused", extra={"user_id": attributes["sub"], "reason": refusal})
         metrics.add_metric(name="SignInRefused", unit=MetricUnit.Count, value=1)
         raise SignInRefused(refusal)
-    return event
+    return event.raw_event
