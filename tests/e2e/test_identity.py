@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import requests
 
+from colmena.events import DomainEvent, deterministic_event_id
 from identity.models import UserStatus
 from identity.repository import IdentityRepository
-from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -127,10 +128,13 @@ def test_a_deactivated_organisation_on_the_bus_locks_its_members_out(
         Username=email,
         UserAttributes=[{"Name": "custom:organization_id", "Value": organization_id}],
     )
-    detail = {
-        "metadata": {"event_id": f"e-{organization_id}", "occurred_at": "2026-11-25T10:00:00Z"},
-        "data": {"organization_id": organization_id},
-    }
+    # The envelope Bookings' publisher (colmena.events) will send.
+    detail = DomainEvent(
+        event_type="organization.deactivated",
+        event_id=deterministic_event_id("organization.deactivated", organization_id),
+        occurred_at="2026-11-25T10:00:00.000+00:00",
+        data={"organization_id": organization_id},
+    ).detail()
     local_stack.client("events").put_events(
         Entries=[
             {
@@ -155,3 +159,48 @@ def test_a_deactivated_organisation_on_the_bus_locks_its_members_out(
 
     assert refused is not None, "the organisation's deactivation never reached PreAuthentication"
     assert "organisation is inactive" in refused
+
+
+def test_a_suspension_by_the_back_office_ends_the_users_sessions_and_access(
+    local_stack: StackProcess, cognito: Any, client_id: str, pool_id: str, email: str
+) -> None:
+    sub = sign_up_and_confirm(cognito, client_id, email)
+    session = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    back_office = f"admin-{email}"
+    sign_up_and_confirm(cognito, client_id, back_office)
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=back_office, GroupName="admins")
+    admin_token = sign_in(cognito, client_id, back_office)
+
+    suspended = requests.post(
+        f"{local_stack.api}/admin/users/{sub}/suspend", headers={"Authorization": admin_token}, timeout=10
+    )
+
+    assert suspended.status_code == 200, suspended.text
+    assert suspended.json()["status"] == "suspended"
+    me = requests.get(f"{local_stack.api}/me", headers={"Authorization": session["IdToken"]}, timeout=10)
+    assert me.status_code == 403
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": session["RefreshToken"]},
+        )
+
+
+def test_a_member_outside_the_admins_group_cannot_suspend_anyone(
+    local_stack: StackProcess, cognito: Any, client_id: str, email: str, table: IdentityRepository
+) -> None:
+    sub = sign_up_and_confirm(cognito, client_id, email)
+    token = sign_in(cognito, client_id, email)
+
+    refused = requests.post(
+        f"{local_stack.api}/admin/users/{sub}/suspend", headers={"Authorization": token}, timeout=10
+    )
+
+    assert refused.status_code == 403
+    user = table.get_user(sub)
+    assert user is not None and user.status == UserStatus.ACTIVE
