@@ -57,7 +57,13 @@ class IdentityRepository(DynamoRepository):
             raise NotFound(f"user {user_id} does not exist") from error
 
     def update_settings(self, user_id: str, changes: dict[str, str], now: str) -> UserSettings:
-        """Applies the given fields only; NotFound if the user has no settings record."""
+        """Applies the given fields only; NotFound if the user has no profile or no settings record.
+
+        The profile is read first because settings without their user are not the user's to change (GET /me
+        answers 404 for them too). A profile removed between the read and the write is the same outcome as
+        a change that came just before the removal."""
+        if self._get(user_pk(user_id), PROFILE) is None:
+            raise NotFound(f"user {user_id} has no profile")
         try:
             item = self._set_fields(user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)")
         except ConditionFailed as error:
