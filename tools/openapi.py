@@ -15,8 +15,7 @@ sys.path[:0] = [str(ROOT / "layers" / "shared"), str(ROOT)]
 
 def descriptions() -> dict[Path, str]:
     """Each REST function's openapi.json path and the description its routes generate now."""
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-
+    from colmena.http import RestApi
     from tools.handlers import load_module
     from tools.template import functions
 
@@ -27,7 +26,8 @@ def descriptions() -> dict[Path, str]:
             continue
         with mock.patch.dict(os.environ, function.environment):
             app = getattr(load_module(function), "app", None)
-        assert isinstance(app, APIGatewayRestResolver), f"{function.logical_id} serves routes without a resolver"
+        # The kernel's resolver is what guards every body: a REST function without it fails here.
+        assert isinstance(app, RestApi), f"{function.logical_id} serves routes without colmena.http.RestApi"
         schema = json.loads(app.get_openapi_json_schema())
         found[function.code_dir / "openapi.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return found
