@@ -18,8 +18,7 @@ sys.path[:0] = [str(ROOT / "layers" / "shared"), str(ROOT)]
 def descriptions() -> dict[Path, str]:
     """Each context's openapi.json path and the description its REST functions' routes generate now: one
     document per context, the routes of all its REST functions merged."""
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-
+    from colmena.http import RestApi
     from tools.handlers import load_module
     from tools.template import functions
 
@@ -30,7 +29,8 @@ def descriptions() -> dict[Path, str]:
             continue
         with mock.patch.dict(os.environ, function.environment):
             app = getattr(load_module(function), "app", None)
-        assert isinstance(app, APIGatewayRestResolver), f"{function.logical_id} serves routes without a resolver"
+        # The kernel's resolver is what guards every body: a REST function without it fails here.
+        assert isinstance(app, RestApi), f"{function.logical_id} serves routes without colmena.http.RestApi"
         by_context.setdefault(function.code_dir, []).append(json.loads(app.get_openapi_json_schema()))
     return {
         code_dir / "openapi.json": json.dumps(merged(schemas), indent=2, sort_keys=True) + "\n"

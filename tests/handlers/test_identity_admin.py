@@ -142,3 +142,21 @@ def test_suspending_an_unknown_user_is_a_404(admin: ModuleType) -> None:
     response = admin.lambda_handler(event, LambdaContext())
 
     assert response["statusCode"] == 404
+
+
+def test_a_bus_that_refuses_the_event_answers_503_and_the_same_request_again_finishes(
+    admin: ModuleType, published: Callable[[], list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**_: Any) -> dict[str, Any]:
+        return {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}]}
+
+    with monkeypatch.context() as bus_down:
+        bus_down.setattr(admin.publisher._client, "put_events", refuse)
+        status, body = call(admin, "suspend_user.json")
+    assert (status, body["error"]["code"]) == (503, "publish_failed")
+    assert admin.repository.get_user(SUB).status == UserStatus.SUSPENDED
+
+    status, _ = call(admin, "suspend_user.json")
+
+    assert status == 200
+    assert [event["detail-type"] for event in published()] == ["user.suspended"]

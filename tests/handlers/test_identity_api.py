@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from colmena.errors import InvalidEvent
 from identity.logic import default_settings
 from identity.models import User, UserStatus
 from tools.handlers import LambdaContext, sample_event
@@ -97,12 +98,14 @@ def test_email_and_its_verification_come_from_the_token(api: ModuleType, registe
     assert (me["email"], me["email_verified"]) == ("ana@new.example.com", False)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
-def test_a_body_that_is_not_json_is_a_415_in_the_projects_shape(
-    api: ModuleType, registered: None, content_type: str
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", None])
+def test_a_body_that_is_not_sent_as_json_is_a_415_in_the_projects_shape(
+    api: ModuleType, registered: None, content_type: str | None
 ) -> None:
     event = sample_event(EVENTS / "patch_settings.json")
-    event["headers"]["Content-Type"] = content_type
+    del event["headers"]["Content-Type"]
+    if content_type is not None:
+        event["headers"]["content-type"] = content_type
 
     response = api.lambda_handler(event, LambdaContext())
 
@@ -110,15 +113,14 @@ def test_a_body_that_is_not_json_is_a_415_in_the_projects_shape(
     assert json.loads(response["body"])["error"]["code"] == "unsupported_media_type"
 
 
-def test_a_json_type_in_capitals_gets_the_projects_415_not_powertools_shape(api: ModuleType, registered: None) -> None:
-    """Powertools compares the media type case-sensitively; the answer still reads as every other error."""
+def test_a_json_type_in_capitals_is_json(api: ModuleType, registered: None) -> None:
+    """Media types are case-insensitive (RFC 9110); Powertools alone would refuse this one."""
     event = sample_event(EVENTS / "patch_settings.json")
-    event["headers"]["Content-Type"] = "Application/JSON"
+    event["headers"]["Content-Type"] = "APPLICATION/JSON; charset=UTF-8"
 
     response = api.lambda_handler(event, LambdaContext())
 
-    assert response["statusCode"] == 415
-    assert json.loads(response["body"])["error"]["code"] == "unsupported_media_type"
+    assert response["statusCode"] == 200
 
 
 @pytest.mark.parametrize(
@@ -144,8 +146,8 @@ def test_a_base64_body_that_does_not_decode_is_a_400(api: ModuleType, registered
         ({"currency": "ABC"}, "currency", "ISO 4217"),
         ({"currency": 978}, "currency", "valid string"),
         ({}, "body", "at least one of"),
+        ({"language": None}, "language", "must not be null"),
         ([{"language": "en"}], "body", "must be a JSON object"),
-        ("{language: en}", "body", "not valid JSON"),
     ],
 )
 def test_a_bad_settings_body_is_a_422_naming_the_field(
@@ -155,6 +157,20 @@ def test_a_bad_settings_body_is_a_422_naming_the_field(
 
     assert status == 422
     assert answer["error"]["fields"][0]["field"] == field
+    assert reason in answer["error"]["fields"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("{language: en}", "not valid JSON"),
+        ('{"language": "en", "currency": ' + "1" * 4301 + "}", "an integer of more than 4300 digits"),
+    ],
+)
+def test_a_body_that_cannot_be_read_as_json_is_a_400(api: ModuleType, registered: None, body: str, reason: str) -> None:
+    status, answer = patch(api, body)
+
+    assert (status, answer["error"]["code"]) == (400, "invalid_body")
     assert reason in answer["error"]["fields"][0]["reason"]
 
 
@@ -170,6 +186,34 @@ def test_patch_settings_without_a_profile_is_a_404_and_creates_nothing(api: Modu
 
     assert status == 404
     assert dynamodb.scan(TableName="IdentityTable")["Count"] == 0
+
+
+def test_patch_settings_after_the_profile_is_gone_is_a_404_as_get_me_is(
+    api: ModuleType, registered: None, dynamodb: Any
+) -> None:
+    dynamodb.delete_item(TableName="IdentityTable", Key={"pk": {"S": f"USER#{SUB}"}, "sk": {"S": "PROFILE"}})
+
+    patched, _ = call(api, "patch_settings.json")
+    got, _ = call(api, "get_me.json")
+
+    assert (patched, got) == (404, 404)
+
+
+@pytest.mark.parametrize("event_file", ["get_me.json", "patch_settings.json"])
+def test_the_claims_of_an_access_token_are_a_401(api: ModuleType, registered: None, event_file: str) -> None:
+    event = sample_event(EVENTS / event_file)
+    event["requestContext"]["authorizer"]["claims"]["token_use"] = "access"
+
+    response = api.lambda_handler(event, LambdaContext())
+
+    assert response["statusCode"] == 401
+
+
+def test_an_event_that_is_not_an_api_request_is_an_invalid_event(api: ModuleType) -> None:
+    event = sample_event(ROOT / "events" / "post_confirmation" / "confirm_sign_up.json")
+
+    with pytest.raises(InvalidEvent, match="not an API Gateway REST proxy event"):
+        api.lambda_handler(event, LambdaContext())
 
 
 def test_a_request_without_claims_is_a_401(api: ModuleType, registered: None) -> None:
@@ -204,3 +248,17 @@ def test_a_suspended_user_cannot_change_their_settings(api: ModuleType, register
     assert status == 403
     _, settings = api.repository.get_profile(SUB)
     assert settings.language == "es"
+
+
+def test_an_unexpected_failure_answers_500_in_the_projects_shape_without_internals(
+    api: ModuleType, registered: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def table_gone(**_: Any) -> None:
+        raise RuntimeError("ResourceNotFoundException: arn:aws:dynamodb:...:table/IdentityTable")
+
+    monkeypatch.setattr(api.repository._client, "query", table_gone)
+
+    status, body = call(api, "get_me.json")
+
+    assert (status, body["error"]["code"]) == (500, "internal_error")
+    assert "request id" in body["error"]["message"] and "IdentityTable" not in body["error"]["message"]

@@ -49,3 +49,12 @@ def test_a_bad_field_is_named_with_its_reason(body: dict[str, Any], field: str, 
 def test_an_empty_change_is_refused() -> None:
     with pytest.raises(ValidationError, match="at least one of language, timezone, currency"):
         SettingsChange.model_validate({})
+
+
+def test_the_published_schema_refuses_null_empty_and_unknown_changes_as_the_api_does() -> None:
+    schema = SettingsChange.model_json_schema()
+
+    assert (schema["minProperties"], schema["additionalProperties"]) == (1, False)
+    for name, field in schema["properties"].items():
+        assert "anyOf" not in field and field["type"] == "string", name
+        assert "default" not in field, name

@@ -71,7 +71,9 @@ class IdentityRepository(DynamoRepository):
         return _user(item)
 
     def update_settings(self, user_id: str, changes: dict[str, str], now: str) -> UserSettings:
-        """Applies the given fields only; NotFound if the user has no settings record."""
+        """Applies the given fields only; NotFound if the user has no settings record. The route reads the
+        profile first (GET /me's 404 and 403 hold for PATCH too); settings without a profile are not changed
+        by anyone else."""
         try:
             item = self._set_fields(
                 user_pk(user_id), SETTINGS, {**changes, "updated_at": now}, "attribute_exists(pk)", SETTINGS_UPDATABLE

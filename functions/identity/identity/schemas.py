@@ -36,10 +36,19 @@ TimeZone = Annotated[str, Field(max_length=64, examples=["Europe/Madrid"]), Afte
 Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_iso_4217_currency)]
 
 
+def _honest_change_schema(schema: dict[str, Any]) -> None:
+    """The published schema refuses what the API refuses: a field is left out, never null (None in Python
+    only marks a field left out, which `changes()` never reads), and at least one is given."""
+    for field in schema["properties"].values():
+        field.pop("default", None)
+        field.update(next(kind for kind in field.pop("anyOf") if kind != {"type": "null"}))
+    schema["minProperties"] = 1
+
+
 class SettingsChange(BaseModel):
     """The settings to change; the fields left out keep their value."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_honest_change_schema)
 
     language: Language | None = None
     timezone: TimeZone | None = None

@@ -9,7 +9,6 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -19,14 +18,7 @@ from colmena.aws import cognito_client, dynamodb_client, events_client
 from colmena.clock import utc_now
 from colmena.errors import Forbidden
 from colmena.events import EventPublisher
-from colmena.http import (
-    CORS,
-    caller_of,
-    describe_api,
-    error_responses,
-    refuse_unsound_body,
-    register_error_handlers,
-)
+from colmena.http import RestApi, caller_of, responses
 from colmena.settings import EventBusSettings
 from identity.logic import change_user_status
 from identity.models import UserStatus
@@ -47,12 +39,10 @@ repository = IdentityRepository(dynamodb_client(), identity.table_name)
 sessions = CognitoSessions(cognito_client(), pool.user_pool_id)
 publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.identity")
 
-app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
-register_error_handlers(app)
-describe_api(app, "Colmena Identity API", "The signed-in user's profile and settings; the back office's users.")
+app = RestApi("Colmena Identity API", "The signed-in user's profile and settings; the back office's users.")
 
 UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-ERRORS = error_responses(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+ANSWERS = responses("The user's status as it now is", HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE)
 
 
 def _change(user_id: str, status: UserStatus) -> UserStatusView:
@@ -68,7 +58,7 @@ def _change(user_id: str, status: UserStatus) -> UserStatusView:
 @app.post(
     "/admin/users/<user_id>/suspend",
     summary="Suspend a user and sign them out everywhere (admins only)",
-    responses=ERRORS,
+    responses=ANSWERS,
 )
 @tracer.capture_method
 def suspend(user_id: UserId) -> UserStatusView:
@@ -78,7 +68,7 @@ def suspend(user_id: UserId) -> UserStatusView:
 @app.post(
     "/admin/users/<user_id>/reinstate",
     summary="Reinstate a suspended user (admins only)",
-    responses=ERRORS,
+    responses=ANSWERS,
 )
 @tracer.capture_method
 def reinstate(user_id: UserId) -> UserStatusView:
@@ -89,4 +79,4 @@ def reinstate(user_id: UserId) -> UserStatusView:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return refuse_unsound_body(event) or app.resolve(event, context)
+    return app.resolve(event, context)

@@ -6,7 +6,6 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -15,14 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
 from colmena.errors import Forbidden, NotFound
-from colmena.http import (
-    CORS,
-    caller_of,
-    describe_api,
-    error_responses,
-    refuse_unsound_body,
-    register_error_handlers,
-)
+from colmena.http import RestApi, caller_of, responses
 from identity.logic import refusal_of_a_suspended_user
 from identity.models import User, UserSettings
 from identity.repository import IdentityRepository
@@ -35,9 +27,7 @@ tracer = Tracer()
 metrics = Metrics()
 repository = IdentityRepository(dynamodb_client(), settings.table_name)
 
-app = APIGatewayRestResolver(enable_validation=True, cors=CORS)
-register_error_handlers(app)
-describe_api(app, "Colmena Identity API", "The signed-in user's profile and settings.")
+app = RestApi("Colmena Identity API", "The signed-in user's profile and settings.")
 
 NO_PROFILE = "no profile exists for this account yet; it is created when the sign-up is confirmed"
 
@@ -45,7 +35,7 @@ NO_PROFILE = "no profile exists for this account yet; it is created when the sig
 @app.get(
     "/me",
     summary="The caller's profile and settings",
-    responses=error_responses(HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND),
+    responses=responses("The caller's profile and settings", HTTPStatus.NOT_FOUND),
 )
 @tracer.capture_method
 def get_me() -> Me:
@@ -57,13 +47,7 @@ def get_me() -> Me:
 @app.patch(
     "/me/settings",
     summary="Change the caller's language, time zone or currency",
-    responses=error_responses(
-        HTTPStatus.BAD_REQUEST,
-        HTTPStatus.UNAUTHORIZED,
-        HTTPStatus.FORBIDDEN,
-        HTTPStatus.NOT_FOUND,
-        HTTPStatus.UNPROCESSABLE_ENTITY,
-    ),
+    responses=responses("The settings as they now are", HTTPStatus.NOT_FOUND, takes_body=True),
 )
 @tracer.capture_method
 def patch_settings(change: Annotated[SettingsChange, Body()]) -> UserSettings:
@@ -93,4 +77,4 @@ def _active_profile(user_id: str) -> tuple[User, UserSettings]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return refuse_unsound_body(event) or app.resolve(event, context)
+    return app.resolve(event, context)
