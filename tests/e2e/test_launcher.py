@@ -8,6 +8,7 @@ import io
 import json
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tools.local_stack.process import StackProcess, sign_up_and_confirm
+from tools.local_stack import launcher
+from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -189,3 +191,42 @@ def test_a_source_the_role_is_not_granted_is_refused(local_stack: StackProcess) 
                 }
             ]
         )
+
+
+def children(pid: int) -> list[int]:
+    """The process's children, by pid (each thread's list, as /proc keeps them)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue  # the thread ended while we looked
+    return found
+
+
+def running_function(pid: int) -> str | None:
+    try:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    names = [line.split(b"=", 1)[1] for line in environment if line.startswith(b"AWS_LAMBDA_FUNCTION_NAME=")]
+    return names[0].decode() if names else None
+
+
+def test_a_burst_of_requests_is_answered_by_a_bounded_pool_of_workers(
+    local_stack: StackProcess, cognito: Any, client_id: str, email: str
+) -> None:
+    sign_up_and_confirm(cognito, client_id, email)
+    token = sign_in(cognito, client_id, email)
+    api_function = local_stack.state["functions"]["IdentityApiFunction"]
+
+    def get_me(_: int) -> int:
+        return requests.get(f"{local_stack.api}/me", headers={"Authorization": token}, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=25) as clients:
+        statuses = list(clients.map(get_me, range(25)))
+
+    assert statuses == [200] * 25
+    assert local_stack.process is not None
+    workers = [pid for pid in children(local_stack.process.pid) if running_function(pid) == api_function]
+    assert 1 <= len(workers) <= launcher.DEFAULT_WORKERS_PER_FUNCTION
