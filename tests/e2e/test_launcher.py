@@ -230,3 +230,15 @@ def test_a_burst_of_requests_is_answered_by_a_bounded_pool_of_workers(
     assert local_stack.process is not None
     workers = [pid for pid in children(local_stack.process.pid) if running_function(pid) == api_function]
     assert 1 <= len(workers) <= launcher.DEFAULT_WORKERS_PER_FUNCTION
+
+
+def test_workers_run_with_x_ray_off(local_stack: StackProcess, project_copy: Path) -> None:
+    function_name = local_stack.state["functions"]["OrganizationStatusFunction"]
+    event = (project_copy / "events" / "organization_status" / "organization_activated.json").read_bytes()
+    local_stack.client("lambda").invoke(FunctionName=function_name, Payload=event)  # a warm worker now exists
+    assert local_stack.process is not None
+
+    workers = [pid for pid in children(local_stack.process.pid) if running_function(pid) == function_name]
+    environment = set(Path(f"/proc/{workers[0]}/environ").read_bytes().split(b"\0"))
+
+    assert {b"POWERTOOLS_TRACE_DISABLED=true", b"AWS_XRAY_SDK_ENABLED=false"} <= environment
