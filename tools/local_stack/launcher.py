@@ -18,16 +18,17 @@ credentials, and the role's policies from template.yaml are evaluated on every c
 5. A warm invocation that logs nothing no longer waits a fixed 50 ms for log output.
 6. The API is also served on its own port with the template's paths (`/me`), by the emulator's own
    API Gateway: the front only prefixes the path with the emulator's execute-api route.
-7. SIGTERM stops the emulator as Ctrl-C does, so the caller's cleanup runs; workers always call this
-   emulator, whatever AWS_ENDPOINT_URL the developer's shell exports.
+7. SIGTERM stops the emulator as Ctrl-C does, so the caller's cleanup runs, and neither waits for kept-alive
+   connections; workers always call this emulator, whatever AWS_ENDPOINT_URL the developer's shell exports.
 8. IAM's `events:source` and `events:detail-type` condition keys are known on PutEvents (per entry), so a
    grant conditioned on the context's own source allows its events and no other source's.
 9. The REST API's Cognito authorizer accepts only ID tokens (access tokens when the method names OAuth
    scopes), never a refresh token.
-10. Cognito enforces the app client's WriteAttributes on SignUp and UpdateUserAttributes, refuses to
-    admin-confirm a user who is not UNCONFIRMED, marks the e-mail verified on ConfirmSignUp (not on
-    AdminConfirmSignUp, so the token and PostConfirmation agree), and keeps a changed e-mail pending until
-    VerifyUserAttribute when the pool requires verification before update.
+10. Cognito enforces the app client's WriteAttributes on SignUp and UpdateUserAttributes, and keeps a changed
+    e-mail pending until VerifyUserAttribute when the pool requires verification before update. With patch 3's
+    confirmation wrappers: AdminConfirmSignUp refuses a user who is not UNCONFIRMED (MiniStack's ConfirmSignUp
+    already does under AUTH), and the e-mail is unverified from sign-up until ConfirmSignUp verifies it
+    (AdminConfirmSignUp does not), so the ID token and PostConfirmation's event agree.
 11. Each function has a bounded pool of workers (`LOCAL_WORKERS_PER_FUNCTION`, default 2); further concurrent
     invocations wait for a free worker, up to the function's timeout, as reserved concurrency would bound
     them. Workers share one unpacked copy of each code and layer version instead of a copy each, so a burst
