@@ -177,18 +177,19 @@ def test_post_confirmation_publishes_on_the_bus_under_its_roles_source_condition
     assert [event["detail"]["data"]["user_id"] for event in published] == [sub]
 
 
-def test_a_source_the_role_is_not_granted_is_refused(local_stack: StackProcess) -> None:
+@pytest.mark.parametrize(
+    "sources", [["colmena.bookings"], ["colmena.identity", "colmena.bookings"]], ids=["alone", "beside a granted one"]
+)
+def test_an_entry_with_a_source_the_role_is_not_granted_is_refused(
+    local_stack: StackProcess, sources: list[str]
+) -> None:
     events = as_role_of(local_stack, "PostConfirmationFunction").client("events", endpoint_url=local_stack.gateway)
+    bus = local_stack.state["physical_ids"]["EventBus"]
 
     with pytest.raises(ClientError, match="AccessDenied"):
         events.put_events(
             Entries=[
-                {
-                    "EventBusName": local_stack.state["physical_ids"]["EventBus"],
-                    "Source": "colmena.bookings",
-                    "DetailType": "organization.activated",
-                    "Detail": "{}",
-                }
+                {"EventBusName": bus, "Source": source, "DetailType": "probe", "Detail": "{}"} for source in sources
             ]
         )
 
