@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,11 @@ def test_stopping_run_removes_its_workers_and_temporary_folders(tmp_path: Path, 
         running.client("lambda").invoke(FunctionName=function_name, Payload=event)  # a warm worker now exists
         work_dir = root / ".local" / "run" / str(running.state["pid"])
         assert processes_mentioning(str(work_dir)), "the invocation should have left a warm worker"
+        asked = time.monotonic()
         running.stop(stop_signal)
+        stopped_after = time.monotonic() - asked
+
+    assert stopped_after < 2.0
 
     assert running.process is not None and running.process.returncode == 0
     assert not work_dir.exists()

@@ -146,7 +146,7 @@ PASSWORD = "Passw0rd!x"  # noqa: S105 (throwaway users of a local stack)
 
 
 def sign_up_and_confirm(cognito: Any, client_id: str, email: str) -> str:
-    """A client's sign-up and confirmation (the local pool accepts any code): returns the user's sub."""
+    """A client's sign-up and confirmation with the local pool's code (123456): returns the user's sub."""
     sub: str = cognito.sign_up(ClientId=client_id, Username=email, Password=PASSWORD)["UserSub"]
     cognito.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
     return sub
