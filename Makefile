@@ -10,13 +10,16 @@ PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 # `sam build` runs the workflow's `python3.13` from PATH.
 SAM_PATH = $(dir $(PYTHON313)):$(PATH)
+# `sam build --cached` keys a makefile layer by its own folder only: the architecture and the shared recipe
+# (tools/sam) name the cache folder, as in tools/build_host.py.
+SAM_CACHE = .aws-sam/cache/arm64-$(shell cat tools/sam/*.* | sha256sum | cut -c1-12)
 
 .PHONY: help install lint typecheck template-check test unit bench openapi build build-host run invoke clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements/dev.txt layers/shared/requirements.txt functions/*/requirements.txt
+$(VENV)/.installed: requirements/dev.txt requirements/runtime.txt layers/shared/requirements.txt functions/*/requirements.txt
 	@test -n "$(PYTHON313)" || exit 1
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt \
@@ -61,8 +64,8 @@ bench: install ## cold starts and warm durations beside their baselines
 openapi: $(VENV)/.installed ## rewrite functions/*/openapi.json from the routes (commit the result)
 	$(PY) tools/openapi.py
 
-build: $(SAM_VENV)/.installed ## sam build for AWS (arm64), into .aws-sam/build
-	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel
+build: $(SAM_VENV)/.installed ## sam build for AWS (arm64, compiled), into .aws-sam/build
+	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 LAMBDA_ARCHITECTURE=arm64 $(SAM) build --parallel --cache-dir $(SAM_CACHE)
 
 build-host: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build for this machine's architecture, into .build/host
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) tools/build_host.py

@@ -3,12 +3,14 @@
 The template says arm64, which is right for AWS; but on an x86_64 machine `sam build` for arm64 puts
 aarch64 binaries (pydantic_core's, wrapt's) into the layer, and they cannot load here. This writes the
 template with the host's architecture into .build/host/template.json and builds that, resolving the
-code paths against the project root, so the local stack and the import check run what AWS would run,
-compiled for this machine. The committed template is never touched."""
+code paths against the project root, with the makefile builds (tools/sam/python.mk) installing for this
+machine's platform, so the import check and `make bench` run what AWS would run, compiled for this
+machine. The committed template is never touched."""
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import platform
@@ -25,6 +27,7 @@ from tools.template import template  # noqa: E402
 
 HOST_DIR = ROOT / ".build" / "host"
 BUILD_DIR = HOST_DIR / "build"
+RECIPE = ROOT / "tools" / "sam"
 
 
 def host_architecture() -> str:
@@ -37,10 +40,16 @@ def host_template(architecture: str) -> dict[str, Any]:
     for body in rewritten["Resources"].values():
         if body["Type"] == "AWS::Serverless::LayerVersion":
             body["Properties"]["CompatibleArchitectures"] = [architecture]
-            body.setdefault("Metadata", {})["BuildArchitecture"] = architecture
         if body["Type"] == "AWS::Serverless::Function" and "Architectures" in body["Properties"]:
             body["Properties"]["Architectures"] = [architecture]
     return rewritten
+
+
+def recipe_cache_dir() -> Path:
+    """`sam build --cached` keys a makefile layer by its own folder only: a change to the shared recipe
+    gets a cache of its own."""
+    recipe = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(RECIPE.glob("*.*"))))
+    return HOST_DIR / "cache" / recipe.hexdigest()[:12]
 
 
 def build_for_host() -> Path:
@@ -55,11 +64,12 @@ def build_for_host() -> Path:
         "--template-file", str(template_file),
         "--base-dir", str(ROOT),
         "--build-dir", str(BUILD_DIR),
-        "--cache-dir", str(HOST_DIR / "cache"),
+        "--cache-dir", str(recipe_cache_dir()),
         "--cached",
         "--parallel",
     ]  # fmt: skip
-    subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, "SAM_CLI_TELEMETRY": "0"})
+    environment = {**os.environ, "SAM_CLI_TELEMETRY": "0", "LAMBDA_ARCHITECTURE": "host"}
+    subprocess.run(command, check=True, cwd=ROOT, env=environment)
     return BUILD_DIR
 
 

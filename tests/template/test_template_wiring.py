@@ -185,3 +185,15 @@ def test_only_the_back_office_function_may_sign_users_out() -> None:
     }
 
     assert holders == {"IdentityAdminFunction"}
+
+
+@pytest.mark.parametrize(
+    "logical_id",
+    [*template.resources("AWS::Serverless::Function"), *template.resources("AWS::Serverless::LayerVersion")],
+)
+def test_every_function_and_layer_is_built_by_the_shared_compiling_recipe(logical_id: str) -> None:
+    body = template.template()["Resources"][logical_id]
+    folder = template.ROOT / (body["Properties"].get("CodeUri") or body["Properties"]["ContentUri"])
+
+    assert body.get("Metadata", {}).get("BuildMethod") == "makefile", f"{logical_id} is built without bytecode"
+    assert "tools/sam/python.mk" in (folder / "Makefile").read_text(), f"{folder}/Makefile skips the recipe"

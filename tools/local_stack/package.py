@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from tools.sam import lambda_runtime
 from tools.template import ROOT, Function
 
 LOCAL_DIR = ROOT / ".local"
@@ -38,7 +39,8 @@ def installed_requirements(requirements: Path) -> Path | None:
     lines = requirement_lines(requirements)
     if not lines:
         return None
-    key = hashlib.sha256("\n".join([sys.version, platform.machine(), *lines]).encode()).hexdigest()[:16]
+    left_out = sorted(lambda_runtime.PROVIDED)
+    key = hashlib.sha256("\n".join([sys.version, platform.machine(), *lines, *left_out]).encode()).hexdigest()[:16]
     target = DEPS_DIR / key
     if (target / ".complete").exists():
         return target
@@ -50,6 +52,7 @@ def installed_requirements(requirements: Path) -> Path | None:
          "--no-compile", "--target", str(staging), *lines],
         check=True,
     )  # fmt: skip
+    lambda_runtime.remove_provided(staging)  # as `sam build` does: the runtime's SDK, not a copy
     # Bytecode that stays valid whatever the files' times: workers unpack the zip with fresh times, and
     # timestamp-checked bytecode would be recompiled by every cold worker.
     subprocess.run(
