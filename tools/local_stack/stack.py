@@ -324,13 +324,22 @@ class Watched:
             folder = package.local_folder(properties.get("CodeUri", global_function.get("CodeUri")), root)
             if folder is not None:
                 code.setdefault(folder, []).append(logical_id)
-            for layer in [*global_function.get("Layers", []), *properties.get("Layers", [])]:
-                if isinstance(layer, dict) and "Ref" in layer:
-                    layer_users.setdefault(layer["Ref"], []).append(logical_id)
+            for layer in _layer_refs(global_function, properties):
+                layer_users.setdefault(layer, []).append(logical_id)
         return cls(code=code, layers=layers, layer_users=layer_users)
 
     def folders(self) -> list[Path]:
         return [*self.code, *self.layers]
+
+
+def _layer_refs(global_function: dict[str, Any], properties: dict[str, Any]) -> list[str]:
+    """The template's layers a function uses: SAM appends the function's own to the Globals' ones."""
+    refs = [
+        layer["Ref"]
+        for layer in [*global_function.get("Layers", []), *properties.get("Layers", [])]
+        if isinstance(layer, dict) and "Ref" in layer
+    ]
+    return list(dict.fromkeys(refs))
 
 
 def watch_and_reload(gateway_port: int, deployment: Deployment, watched: Watched, stop: threading.Event) -> None:
