@@ -91,9 +91,10 @@ def test_invoke_exits_non_zero_with_the_error_when_the_handler_raises(
             "unknown function 'NoSuchFunction'",
         ),
         (("PostConfirmationFunction", "events/missing.json"), "no event file 'events/missing.json'"),
+        (("PostConfirmationFunction", "template.yaml"), "template.yaml is not JSON"),
     ],
 )
-def test_invoke_refuses_an_unknown_function_or_a_missing_event_with_the_list_of_functions(
+def test_invoke_refuses_an_unknown_function_or_a_missing_or_malformed_event_with_exit_status_2(
     project_copy: Path, arguments: tuple[str, str], reason: str
 ) -> None:
     done = invoke(project_copy, *arguments)
