@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import platform
 import shutil
 import subprocess
@@ -87,7 +88,7 @@ def _dependencies_zip(dependencies: Path, prefix: Path) -> bytes:
     again at every `make run` and every layer reload cost most of a second."""
     cached = DEPS_DIR / f"{dependencies.name}-{'-'.join(prefix.parts) or 'root'}.zip"
     if not cached.exists():
-        partial = cached.with_suffix(".partial")
+        partial = cached.with_suffix(f".{os.getpid()}.partial")  # .local/deps is shared by checkouts
         partial.write_bytes(_zip([(dependencies, prefix, True)]))
         partial.rename(cached)
     return cached.read_bytes()

@@ -7,6 +7,7 @@ Ctrl-C stops both, the workers, and removes every temporary folder the run made.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import os
@@ -36,6 +37,7 @@ STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by
 LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
 SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, written at deploy time
 REST_API_TYPES = ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi")
+DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
 STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 
 
@@ -51,7 +53,9 @@ def endpoint(gateway_port: int) -> str:
     return f"http://127.0.0.1:{gateway_port}"
 
 
+@functools.cache
 def client(service: str, gateway_port: int) -> Any:
+    """One client per service and stack (boto3's clients are thread-safe; each costs ~0.1 s to make)."""
     import boto3
 
     return boto3.client(  # type: ignore[call-overload]
@@ -485,6 +489,8 @@ def _bring_up(gateway_port: int, front: launcher.ApiFront, stop: threading.Event
         watched = Watched.of(body)
         values = LocalValues.read()
         packaged = package_template(body)
+        for service in DEPLOY_SERVICES:
+            client(service, gateway_port)
         deadline = time.monotonic() + 30
         while not healthy(gateway_port):
             if stop.is_set() or time.monotonic() > deadline:
