@@ -20,6 +20,7 @@ from tools.local_stack.stack import (
     Deployment,
     LocalValues,
     Watched,
+    front_api,
     routes,
     summary,
 )
@@ -246,3 +247,19 @@ def test_the_summary_says_how_to_read_a_secret_and_get_a_token_with_the_client_o
 
     assert "aws secretsmanager get-secret-value --secret-id colmena/dev/stripe" in printed
     assert "aws cognito-idp sign-up --client-id client-1" in printed
+
+
+def test_the_api_port_serves_the_rest_api_the_local_values_name() -> None:
+    assert front_api(deployment(), values(api="AdminApi")) == "AdminApi"
+
+
+def test_a_single_rest_api_is_served_whatever_the_local_values_name() -> None:
+    only = deployment()
+    only.rest_apis = {"Api": Api("a1", "dev")}
+
+    assert front_api(only, values(api="Other")) == "Api"
+
+
+def test_naming_no_rest_api_of_several_stops_the_deploy_listing_them() -> None:
+    with pytest.raises(DeployFailed, match=r"names the REST API 'Other'.*are Api, AdminApi"):
+        front_api(deployment(), values(api="Other"))

@@ -208,7 +208,7 @@ def deploy(gateway_port: int, packaged: Packaged, values: LocalValues) -> Deploy
     resources = cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
     deployment = _deployment(body, template.parameter_values(parameters, body), stack, resources)
     deployment.secrets = sorted(secrets)
-    deployment.front_api = _front_api(deployment, values)
+    deployment.front_api = front_api(deployment, values)
     seed_tables(client("dynamodb", gateway_port), deployment.physical_ids)
     return deployment
 
@@ -269,7 +269,8 @@ def _deployment(
     )
 
 
-def _front_api(deployment: Deployment, values: LocalValues) -> str | None:
+def front_api(deployment: Deployment, values: LocalValues) -> str | None:
+    """The REST API the API port serves: the one the local values name, or the only one."""
     if values.api in deployment.rest_apis:
         return values.api
     if values.api is not None and len(deployment.rest_apis) > 1:
