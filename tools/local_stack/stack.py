@@ -1,5 +1,6 @@
-"""`make run`: MiniStack with the launcher's patches, template.yaml deployed on it as one stack, the API on
-its own port with the template's paths, and the functions reloaded when their code changes.
+"""`make run`: MiniStack with the launcher's patches; whatever template.yaml declares deployed on it as one
+stack, with the parameters and secrets of local-values.toml; one REST API on its own port with the
+template's paths; the functions reloaded when their code or one of their layers changes.
 
 One process: the emulator serves in the foreground, and a thread packages, deploys and then watches the code.
 Ctrl-C stops both, the workers, and removes every temporary folder the run made."""
