@@ -37,7 +37,6 @@ DEFAULT_API_PORT = 3000
 STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
 LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
 SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, written at deploy time
-REST_API_TYPES = ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi")
 DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
 STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 
@@ -182,6 +181,8 @@ def seed_tables(dynamodb: Any, physical_ids: dict[str, str], seed: Path = SEED) 
 
     serializer = TypeSerializer()
     for logical_id, items in json.loads(seed.read_text()).items():
+        if logical_id not in physical_ids:
+            raise DeployFailed(f"{seed.name} seeds {logical_id}, which the template does not declare")
         for item in items:
             dynamodb.put_item(
                 TableName=physical_ids[logical_id],
@@ -208,7 +209,7 @@ def deploy(gateway_port: int, packaged: Packaged, values: LocalValues) -> Deploy
     stack = _wait_for_stack(cloudformation)
     resources = cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
     deployment = _deployment(body, template.parameter_values(parameters, body), stack, resources)
-    deployment.secrets = sorted(secrets)
+    deployment.secrets = sorted(secrets)  # their names only: the values stay in the local values file
     deployment.front_api = front_api(deployment, values)
     seed_tables(client("dynamodb", gateway_port), deployment.physical_ids)
     return deployment
