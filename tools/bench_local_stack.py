@@ -98,7 +98,8 @@ def main(in_process_get_me: list[float]) -> None:
         with StackProcess(root=root).start() as running:
             id_token = token(running)
             front = timed_gets(f"{running.api}/me", id_token)
-            direct = timed_gets(f"{running.gateway}/_aws/execute-api/{running.state['api_id']}/dev/me", id_token)
+            api = running.state["rest_apis"][running.state["front_api"]]
+            direct = timed_gets(f"{running.gateway}/_aws/execute-api/{api['id']}/{api['stage']}/me", id_token)
             invokes = invoke_seconds(root)
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
     print(row("through the API port (:3000 in make run)", front))

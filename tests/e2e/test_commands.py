@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tools import template
 from tools.local_stack.process import StackProcess, free_ports, scratch_copy
+from tools.local_stack.stack import LocalValues
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +28,38 @@ def invoke(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def test_the_sample_get_me_event_answers_200_on_a_fresh_stack_before_any_other_sample_ran(
+    local_stack: StackProcess, project_copy: Path
+) -> None:
+    done = invoke(project_copy, "IdentityApiFunction", "events/identity_api/get_me.json")
+
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"])["email"] == "ana@example.com"
+
+
+def test_every_secret_the_template_names_holds_its_local_value_through_the_aws_endpoint(
+    local_stack: StackProcess,
+) -> None:
+    secretsmanager = local_stack.client("secretsmanager")
+    values = LocalValues.read()
+
+    for parameter, name in template.parameter_values(values.stack_parameters(template.template())).items():
+        if parameter.endswith("SecretName"):
+            stored = secretsmanager.get_secret_value(SecretId=name)["SecretString"]
+            assert json.loads(stored) == values.secrets[parameter], parameter
+
+
+def test_run_prints_every_output_of_the_stack_with_its_value(local_stack: StackProcess) -> None:
+    printed_lines = [line.split() for line in local_stack.output]
+    outputs = local_stack.client("cloudformation").describe_stacks(StackName="colmena-local")["Stacks"][0]["Outputs"]
+
+    assert {output["OutputKey"] for output in outputs} == set(template.template()["Outputs"])
+    for output in outputs:
+        assert [output["OutputKey"], output["OutputValue"]] in printed_lines
 
 
 def test_invoke_prints_the_return_value_on_stdout_and_the_logs_on_stderr(
@@ -57,9 +92,10 @@ def test_invoke_exits_non_zero_with_the_error_when_the_handler_raises(
             "unknown function 'NoSuchFunction'",
         ),
         (("PostConfirmationFunction", "events/missing.json"), "no event file 'events/missing.json'"),
+        (("PostConfirmationFunction", "template.yaml"), "template.yaml is not JSON"),
     ],
 )
-def test_invoke_refuses_an_unknown_function_or_a_missing_event_with_the_list_of_functions(
+def test_invoke_refuses_an_unknown_function_or_a_missing_or_malformed_event_with_exit_status_2(
     project_copy: Path, arguments: tuple[str, str], reason: str
 ) -> None:
     done = invoke(project_copy, *arguments)
@@ -70,22 +106,39 @@ def test_invoke_refuses_an_unknown_function_or_a_missing_event_with_the_list_of_
     assert "Traceback" not in done.stderr
 
 
-def run_stack(root: Path, gateway_port: int, api_port: int) -> subprocess.CompletedProcess[str]:
+def run_stack(
+    root: Path,
+    gateway_port: int | None = None,
+    api_port: int | None = None,
+    *,
+    environment: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    ports = (
+        []
+        if gateway_port is None or api_port is None
+        else ["--gateway-port", str(gateway_port), "--api-port", str(api_port)]
+    )
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "tools.local_stack",
-            "--gateway-port",
-            str(gateway_port),
-            "--api-port",
-            str(api_port),
+            *ports,
         ],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, **(environment or {})},
     )
+
+
+@pytest.mark.parametrize("variable", ["GATEWAY_PORT", "API_PORT"])
+def test_run_refuses_a_port_setting_that_is_not_a_number_in_one_line(project_copy: Path, variable: str) -> None:
+    done = run_stack(project_copy, environment={variable: "abc"})
+
+    assert done.returncode == 2
+    assert done.stderr == f"make run: {variable}='abc' is not a port number (1-65535)\n"
 
 
 def test_run_names_a_port_already_in_use(project_copy: Path) -> None:

@@ -148,7 +148,8 @@ def test_the_cors_preflight_answers_with_the_templates_headers(local_stack: Stac
 
 
 def test_the_api_port_serves_the_templates_paths_through_the_emulators_api(local_stack: StackProcess) -> None:
-    direct = requests.get(f"{local_stack.gateway}/_aws/execute-api/{local_stack.state['api_id']}/dev/me", timeout=10)
+    api = local_stack.state["rest_apis"][local_stack.state["front_api"]]
+    direct = requests.get(f"{local_stack.gateway}/_aws/execute-api/{api['id']}/{api['stage']}/me", timeout=10)
     front = requests.get(f"{local_stack.api}/me", timeout=10)
 
     assert direct.status_code == front.status_code == 401  # the same authorizer answers both

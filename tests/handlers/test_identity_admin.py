@@ -18,7 +18,7 @@ from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
 EVENTS = ROOT / "events" / "identity_admin"
-SUB = "6f9a3c2e-5b1d-4e8a-9c7f-2d4b6a8e0c13"
+SUB = "b0b0b0b0-0000-4000-8000-000000000000"  # Bo, whom the back office's sample events name
 NOW = "2026-11-25T10:00:00.000+00:00"
 PASSWORD = "Passw0rd!x"
 
@@ -57,7 +57,7 @@ def admin(
 ) -> ModuleType:
     module = load_handler("IdentityAdminFunction")
     monkeypatch.setattr(module, "sessions", CognitoSessions(cognito, pool["pool_id"]))  # the pool as moto named it
-    module.repository.create_user(User(SUB, "ana@example.com", SUB, UserStatus.ACTIVE, NOW), default_settings(NOW))
+    module.repository.create_user(User(SUB, "bo@example.com", SUB, UserStatus.ACTIVE, NOW), default_settings(NOW))
     return module
 
 

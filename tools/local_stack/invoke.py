@@ -1,8 +1,10 @@
 """`make invoke FN=<LogicalId> EVENT=events/<function>/<file>.json`: the Docker-free `sam local invoke`.
 
 Runs the function on the local stack (started for the call when none is running) with its template
-environment and the layer, prints its return value as JSON on stdout and its logs on stderr, and exits
-non-zero, with the error, when the handler raised."""
+environment and the layer, prints its return value as JSON on stdout and its logs on stderr. Exits 2 for a
+usage error (an unknown function, a missing or malformed event file) and 1, with the error, when the handler
+raised. (`make` itself exits 2 whenever a command fails, so scripts that tell the two apart call
+`.venv/bin/python -m tools.local_stack.invoke FN EVENT` directly.)"""
 
 from __future__ import annotations
 
@@ -58,10 +60,7 @@ def read_event(path_text: str) -> Any:
     path = Path(path_text)
     if not path_text or not path.is_file():
         raise FileNotFoundError(path_text)
-    try:
-        return json.loads(path.read_text())
-    except ValueError as error:
-        raise SystemExit(f"{path_text} is not JSON: {error}") from error
+    return json.loads(path.read_text())
 
 
 def main(argv: list[str]) -> int:
@@ -72,6 +71,8 @@ def main(argv: list[str]) -> int:
         event = read_event(event_path)
     except FileNotFoundError:
         return refusal(f"no event file {event_path!r} (the sample events are in events/<function>/)")
+    except ValueError as malformed:
+        return refusal(f"{event_path} is not JSON: {malformed}")
     with local_stack() as state:
         lambda_client = stack.client("lambda", state["gateway_port"])
         answer = lambda_client.invoke(

@@ -1,5 +1,6 @@
-"""`make run`: MiniStack with the launcher's patches, template.yaml deployed on it as one stack, the API on
-its own port with the template's paths, and the functions reloaded when their code changes.
+"""`make run`: MiniStack with the launcher's patches; whatever template.yaml declares deployed on it as one
+stack, with the parameters and secrets of local-values.toml; one REST API on its own port with the
+template's paths; the functions reloaded when their code or one of their layers changes.
 
 One process: the emulator serves in the foreground, and a thread packages, deploys and then watches the code.
 Ctrl-C stops both, the workers, and removes every temporary folder the run made."""
@@ -7,16 +8,20 @@ Ctrl-C stops both, the workers, and removes every temporary folder the run made.
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import sys
 import threading
 import time
+import tomllib
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +32,13 @@ from tools.local_stack import launcher, package
 STACK_NAME = "colmena-local"
 ARTIFACT_BUCKET = "colmena-local-artifacts"
 REGION = "us-east-1"
-STAGE = "dev"
 DEFAULT_GATEWAY_PORT = 4566
 DEFAULT_API_PORT = 3000
 STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
+LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
+SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, written at deploy time
+DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
+STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 
 
 def state_file(gateway_port: int) -> Path:
@@ -45,7 +53,9 @@ def endpoint(gateway_port: int) -> str:
     return f"http://127.0.0.1:{gateway_port}"
 
 
+@functools.cache
 def client(service: str, gateway_port: int) -> Any:
+    """One client per service and stack (boto3's clients are thread-safe; each costs ~0.1 s to make)."""
     import boto3
 
     return boto3.client(  # type: ignore[call-overload]
@@ -65,47 +75,212 @@ def healthy(gateway_port: int, timeout: float = 0.5) -> bool:
         return False
 
 
+# --- the local values --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalValues:
+    """local-values.toml: the parameters, the secrets' local values (by the parameter naming each secret)
+    and the REST API the API port serves."""
+
+    parameters: dict[str, str]
+    secrets: dict[str, dict[str, str]]
+    api: str | None = None
+
+    @classmethod
+    def read(cls, path: Path = LOCAL_VALUES) -> LocalValues:
+        values = tomllib.loads(path.read_text())
+        return cls(
+            parameters={name: str(value) for name, value in values.get("parameters", {}).items()},
+            secrets=values.get("secrets", {}),
+            api=values.get("api"),
+        )
+
+    def stack_parameters(self, body: dict[str, Any]) -> dict[str, str]:
+        """The values of the parameters the template declares (the others are not the template's)."""
+        return {name: value for name, value in self.parameters.items() if name in body.get("Parameters", {})}
+
+    def secrets_for(self, body: dict[str, Any]) -> dict[str, str]:
+        """Secret name -> its local value (JSON), for every parameter of the template that names a secret."""
+        parameters = template.parameter_values(self.stack_parameters(body), body)
+        secrets = {}
+        for name in parameters:
+            if not name.endswith("SecretName"):
+                continue
+            if name not in self.secrets:
+                raise DeployFailed(
+                    f"the template's {name} names a secret, but {LOCAL_VALUES.name} gives it no local value "
+                    f"([secrets.{name}])"
+                )
+            secrets[parameters[name]] = json.dumps(self.secrets[name])
+        return secrets
+
+
+# --- deploy -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Api:
+    id: str
+    stage: str
+
+
 @dataclass
 class Deployment:
-    """What the stack created, by logical id, and the stack's outputs."""
+    """What the stack created, by logical id, and the stack's outputs. This is the state file's content."""
 
+    parameters: dict[str, str]
     physical_ids: dict[str, str]
     outputs: dict[str, str]
-    api_id: str
-    layer_arn: str
-    functions: dict[str, str] = field(default_factory=dict)  # logical id -> function name
+    output_descriptions: dict[str, str]
+    functions: dict[str, str]  # logical id -> function name
+    layers: dict[str, str]  # the template's logical id -> the version's ARN the functions use now
+    rest_apis: dict[str, Api]
+    websocket_apis: dict[str, Api]
+    state_machines: dict[str, str]  # logical id -> ARN
+    secrets: list[str]
+    front_api: str | None = None  # the REST API the API port serves
+
+    def as_state(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def deploy(gateway_port: int) -> Deployment:
+@dataclass
+class Packaged:
+    """The template with its code addresses rewritten, and the zips to upload there."""
+
+    body: dict[str, Any]
+    artifacts: dict[str, bytes] = field(default_factory=dict)
+
+
+def package_template(body: dict[str, Any]) -> Packaged:
+    packaged = Packaged(body={})
+
+    def keep(key: str, data: bytes) -> str:
+        packaged.artifacts[key] = data
+        return f"s3://{ARTIFACT_BUCKET}/{key}"
+
+    packaged.body = package.packaged_template(body, keep)
+    return packaged
+
+
+def create_secrets(secretsmanager: Any, secrets: dict[str, str]) -> None:
+    for name, value in secrets.items():
+        try:
+            secretsmanager.create_secret(Name=name, SecretString=value)
+        except secretsmanager.exceptions.ResourceExistsException:
+            secretsmanager.put_secret_value(SecretId=name, SecretString=value)
+
+
+def seed_tables(dynamodb: Any, physical_ids: dict[str, str], seed: Path = SEED) -> None:
+    """Writes the sample events' records (events/seed.json: table logical id -> items), so that every
+    sample event works on a fresh stack, in any order."""
+    if not seed.exists():
+        return
+    from boto3.dynamodb.types import TypeSerializer
+
+    serializer = TypeSerializer()
+    for logical_id, items in json.loads(seed.read_text()).items():
+        if logical_id not in physical_ids:
+            raise DeployFailed(f"{seed.name} seeds {logical_id}, which the template does not declare")
+        for item in items:
+            dynamodb.put_item(
+                TableName=physical_ids[logical_id],
+                Item={name: serializer.serialize(value) for name, value in item.items()},
+            )
+
+
+def deploy(gateway_port: int, packaged: Packaged, values: LocalValues) -> Deployment:
     s3, cloudformation = client("s3", gateway_port), client("cloudformation", gateway_port)
+    body = packaged.body
+    parameters = values.stack_parameters(body)
+    secrets = values.secrets_for(body)
+    # Before the stack: a function may read its secret as soon as it exists (a trigger, a rule's target).
+    create_secrets(client("secretsmanager", gateway_port), secrets)
     s3.create_bucket(Bucket=ARTIFACT_BUCKET)
-    local_template = host_template(host_architecture())
-    s3.put_object(Bucket=ARTIFACT_BUCKET, Key="layer.zip", Body=package.layer_zip())
-    for function in template.functions():
-        key = f"{function.logical_id}.zip"
-        s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=package.function_zip(function))
-        local_template["Resources"][function.logical_id]["Properties"]["CodeUri"] = f"s3://{ARTIFACT_BUCKET}/{key}"
-    for body in local_template["Resources"].values():
-        if body["Type"] == "AWS::Serverless::LayerVersion":
-            body["Properties"]["ContentUri"] = f"s3://{ARTIFACT_BUCKET}/layer.zip"
+    for key, data in packaged.artifacts.items():
+        s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=data)
     cloudformation.create_stack(
         StackName=STACK_NAME,
-        TemplateBody=json.dumps(local_template),
-        Parameters=[{"ParameterKey": "Stage", "ParameterValue": STAGE}],
+        TemplateBody=json.dumps(body),
+        Parameters=[{"ParameterKey": name, "ParameterValue": value} for name, value in parameters.items()],
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
     stack = _wait_for_stack(cloudformation)
     resources = cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
+    deployment = _deployment(body, template.parameter_values(parameters, body), stack, resources)
+    deployment.secrets = sorted(secrets)  # their names only: the values stay in the local values file
+    deployment.front_api = front_api(deployment, values)
+    seed_tables(client("dynamodb", gateway_port), deployment.physical_ids)
+    return deployment
+
+
+def _deployment(
+    body: dict[str, Any], parameters: dict[str, str], stack: dict[str, Any], resources: list[dict[str, Any]]
+) -> Deployment:
     physical_ids = {resource["LogicalResourceId"]: resource["PhysicalResourceId"] for resource in resources}
-    # SAM renames a layer's logical id with a content hash (SharedLayer1a2b3c...), so it is found by type.
-    layer_arn = next(r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::Lambda::LayerVersion")
+    resolver = template.Resolver(body=body, parameters=parameters)
+    declared = body["Resources"]
+
+    def of_type(*kinds: str) -> list[str]:
+        return [logical_id for logical_id, resource in declared.items() if resource["Type"] in kinds]
+
+    # SAM renames a layer's logical id with a content hash (SharedLayer1a2b3c4d5e).
+    layer_versions = [r for r in resources if r["ResourceType"] == "AWS::Lambda::LayerVersion"]
+    layers = {
+        logical_id: next(
+            r["PhysicalResourceId"]
+            for r in layer_versions
+            if re.fullmatch(re.escape(logical_id) + "[0-9a-f]{10}", r["LogicalResourceId"])
+            or r["LogicalResourceId"] == logical_id
+        )
+        for logical_id in of_type("AWS::Serverless::LayerVersion")
+    }
+    rest_apis = {
+        logical_id: Api(physical_ids[logical_id], str(resolver.value(declared[logical_id]["Properties"]["StageName"])))
+        for logical_id in of_type("AWS::Serverless::Api")
+    }
+    if "ServerlessRestApi" in physical_ids:  # SAM's implicit API, for Api events that name no RestApiId
+        rest_apis["ServerlessRestApi"] = Api(physical_ids["ServerlessRestApi"], "Prod")
+    stages = {
+        resolver.ref(resource["Properties"]["ApiId"]["Ref"]): str(resolver.value(resource["Properties"]["StageName"]))
+        for resource in declared.values()
+        if resource["Type"] == "AWS::ApiGatewayV2::Stage" and "Ref" in resource["Properties"].get("ApiId", {})
+    }
+    websocket_apis = {
+        logical_id: Api(physical_ids[logical_id], stages.get(logical_id, "$default"))
+        for logical_id in of_type("AWS::ApiGatewayV2::Api")
+        if declared[logical_id]["Properties"].get("ProtocolType") == "WEBSOCKET"
+    }
+    declared_outputs = body.get("Outputs", {})
     return Deployment(
+        parameters=parameters,
         physical_ids=physical_ids,
         outputs={output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])},
-        api_id=physical_ids["Api"],
-        layer_arn=layer_arn,
-        functions={function.logical_id: physical_ids[function.logical_id] for function in template.functions()},
+        output_descriptions={
+            output["OutputKey"]: output.get("Description")
+            or declared_outputs.get(output["OutputKey"], {}).get("Description", "")
+            for output in stack.get("Outputs", [])
+        },
+        functions={logical_id: physical_ids[logical_id] for logical_id in of_type("AWS::Serverless::Function")},
+        layers=layers,
+        rest_apis=rest_apis,
+        websocket_apis=websocket_apis,
+        state_machines={logical_id: physical_ids[logical_id] for logical_id in of_type(*STATE_MACHINE_TYPES)},
+        secrets=[],
     )
+
+
+def front_api(deployment: Deployment, values: LocalValues) -> str | None:
+    """The REST API the API port serves: the one the local values name, or the only one."""
+    if values.api in deployment.rest_apis:
+        return values.api
+    if values.api is not None and len(deployment.rest_apis) > 1:
+        raise DeployFailed(
+            f"{LOCAL_VALUES.name} names the REST API {values.api!r} for the API port, but the template's REST "
+            f"APIs are {', '.join(deployment.rest_apis)}"
+        )
+    return next(iter(deployment.rest_apis), None)
 
 
 def _wait_for_stack(cloudformation: Any, timeout: float = 60) -> dict[str, Any]:
@@ -130,41 +305,104 @@ def _wait_for_stack(cloudformation: Any, timeout: float = 60) -> dict[str, Any]:
 # --- hot reload -----------------------------------------------------------------------------------
 
 
-def watch_and_reload(gateway_port: int, deployment: Deployment, stop: threading.Event) -> None:
-    """Repackages what changed under functions/ or layers/shared/ and updates the running functions."""
+@dataclass(frozen=True)
+class Watched:
+    """The folders hot reload watches: each CodeUri with its functions, each layer's ContentUri with the
+    layer's logical id and the functions that use it."""
+
+    code: dict[Path, list[str]]
+    layers: dict[Path, str]
+    layer_users: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, body: dict[str, Any], root: Path = template.ROOT) -> Watched:
+        global_function = body.get("Globals", {}).get("Function", {})
+        code: dict[Path, list[str]] = {}
+        layer_users: dict[str, list[str]] = {}
+        layers = {}
+        for logical_id, resource in body["Resources"].items():
+            properties = resource.get("Properties", {})
+            if resource["Type"] == "AWS::Serverless::LayerVersion":
+                folder = package.local_folder(properties.get("ContentUri"), root)
+                if folder is not None:
+                    layers[folder] = logical_id
+            if resource["Type"] != "AWS::Serverless::Function":
+                continue
+            folder = package.local_folder(properties.get("CodeUri", global_function.get("CodeUri")), root)
+            if folder is not None:
+                code.setdefault(folder, []).append(logical_id)
+            for layer in _layer_refs(global_function, properties):
+                layer_users.setdefault(layer, []).append(logical_id)
+        return cls(code=code, layers=layers, layer_users=layer_users)
+
+    def folders(self) -> list[Path]:
+        return [*self.code, *self.layers]
+
+
+def _layer_refs(global_function: dict[str, Any], properties: dict[str, Any]) -> list[str]:
+    """The template's layers a function uses: SAM appends the function's own to the Globals' ones."""
+    refs = [
+        layer["Ref"]
+        for layer in [*global_function.get("Layers", []), *properties.get("Layers", [])]
+        if isinstance(layer, dict) and "Ref" in layer
+    ]
+    return list(dict.fromkeys(refs))
+
+
+def watch_and_reload(gateway_port: int, deployment: Deployment, watched: Watched, stop: threading.Event) -> None:
+    """Repackages what changed under a CodeUri or a layer's folder and updates the running functions: a
+    context's functions take their new code, a layer's users one new version of that layer."""
     from watchfiles import watch
 
     lambda_client = client("lambda", gateway_port)
-    # A context's functions share one folder (their CodeUri): a change there updates each of them, and only them.
-    by_folder: dict[Path, list[template.Function]] = {}
-    for function in template.functions():
-        by_folder.setdefault(function.code_dir, []).append(function)
-    watched = [str(template.ROOT / "functions"), str(package.LAYER_SOURCE)]
-    for changes in watch(*watched, stop_event=stop, debounce=100, step=50):
+    for changes in watch(*watched.folders(), stop_event=stop, debounce=100, step=50):
         paths = {Path(path) for _, path in changes if "__pycache__" not in path}
         try:
-            if any(package.LAYER_SOURCE in path.parents for path in paths):
-                _reload_layer(lambda_client, deployment)
-            for code_dir, functions in by_folder.items():
-                if not any(code_dir in path.parents for path in paths):
-                    continue
-                code = package.function_zip(functions[0])
-                for function in functions:
-                    lambda_client.update_function_code(
-                        FunctionName=deployment.functions[function.logical_id], ZipFile=code
-                    )
-                    print(f"reloaded {function.logical_id}", file=sys.stderr, flush=True)
+            for folder, layer in watched.layers.items():
+                if any(folder in path.parents for path in paths):
+                    _reload_layer(lambda_client, deployment, layer, folder, watched.layer_users.get(layer, []))
+                    _save_state(gateway_port, deployment)
+            for folder, functions in watched.code.items():
+                if any(folder in path.parents for path in paths):
+                    code = package.code_zip(folder)
+                    for logical_id in functions:
+                        lambda_client.update_function_code(FunctionName=deployment.functions[logical_id], ZipFile=code)
+                        print(f"reloaded {logical_id}", file=sys.stderr, flush=True)
         except Exception as error:  # a failed reload is reported; the stack keeps serving the last good code
             print(f"reload failed: {error!r}", file=sys.stderr, flush=True)
 
 
-def _reload_layer(lambda_client: Any, deployment: Deployment) -> None:
-    layer_name = deployment.layer_arn.split(":layer:", 1)[1].split(":", 1)[0]
-    published = lambda_client.publish_layer_version(LayerName=layer_name, Content={"ZipFile": package.layer_zip()})
-    deployment.layer_arn = published["LayerVersionArn"]
-    for function_name in deployment.functions.values():
-        lambda_client.update_function_configuration(FunctionName=function_name, Layers=[published["LayerVersionArn"]])
-    print(f"reloaded the shared layer ({published['LayerVersionArn']})", file=sys.stderr, flush=True)
+def _reload_layer(lambda_client: Any, deployment: Deployment, layer: str, folder: Path, users: list[str]) -> None:
+    """Publishes one new version of `layer` and moves each function that uses it onto that version, keeping
+    the function's other layers and their order."""
+    old_arn = deployment.layers[layer]
+    layer_name = old_arn.split(":layer:", 1)[1].split(":", 1)[0]
+    published = lambda_client.publish_layer_version(
+        LayerName=layer_name, Content={"ZipFile": package.layer_zip(folder)}
+    )
+    new_arn = published["LayerVersionArn"]
+    unversioned = new_arn.rsplit(":", 1)[0] + ":"
+    for logical_id in users:
+        name = deployment.functions[logical_id]
+        current = [
+            attached["Arn"] for attached in lambda_client.get_function_configuration(FunctionName=name)["Layers"]
+        ]
+        layers = [new_arn if arn.startswith(unversioned) else arn for arn in current]
+        lambda_client.update_function_configuration(FunctionName=name, Layers=layers)
+    deployment.layers[layer] = new_arn
+    print(f"reloaded the layer {layer} ({new_arn})", file=sys.stderr, flush=True)
+
+
+def _save_state(gateway_port: int, deployment: Deployment, api_port: int | None = None) -> None:
+    path = state_file(gateway_port)
+    state = (
+        json.loads(path.read_text())
+        if api_port is None
+        else {"pid": os.getpid(), "gateway_port": gateway_port, "api_port": api_port}
+    )
+    state.update(deployment.as_state())
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=2))
 
 
 # --- make run -------------------------------------------------------------------------------------
@@ -180,58 +418,97 @@ def port_in_use(port: int) -> bool:
     return False
 
 
-def summary(deployment: Deployment, gateway_port: int, api_port: int) -> str:
-    ids, outputs, gateway = deployment.physical_ids, deployment.outputs, endpoint(gateway_port)
-    client_id, pool_id = (
-        outputs.get("UserPoolClientId", ids["UserPoolClient"]),
-        outputs.get("UserPoolId", ids["UserPool"]),
-    )
-    return f"""
-Colmena is running locally (stack {STACK_NAME}, stage {STAGE}). Ctrl-C stops it.
+def routes(body: dict[str, Any], api: str) -> list[str]:
+    """`METHOD /path` of every function event on the REST API `api`."""
+    found = []
+    for resource in body["Resources"].values():
+        for event in (resource.get("Properties", {}).get("Events") or {}).values():
+            properties = event.get("Properties", {})
+            target = properties.get("RestApiId", {"Ref": "ServerlessRestApi"})
+            if event.get("Type") == "Api" and target == {"Ref": api}:
+                found.append(f"{properties['Method'].upper()} {properties['Path']}")
+    return found
 
-  API            http://127.0.0.1:{api_port}            (the template's paths: GET /me, PATCH /me/settings)
-  API, emulator  {gateway}/_aws/execute-api/{deployment.api_id}/{STAGE}
-  AWS endpoint   {gateway}                      (export AWS_ENDPOINT_URL={gateway})
-  User pool      {pool_id}
-  App client     {client_id}
-  Identity table {ids["IdentityTable"]}
-  Event bus      {ids["EventBus"]}
 
-A token:
+def summary(deployment: Deployment, body: dict[str, Any], gateway_port: int, api_port: int) -> str:
+    """What `make run` prints: where the API and the AWS endpoint are, every output of the stack, the
+    secrets it created, and how to get a token when the stack has a user pool client."""
+    gateway = endpoint(gateway_port)
+    stage = deployment.parameters.get("Stage")
+    lines = [
+        "",
+        f"Colmena is running locally (stack {STACK_NAME}{f', stage {stage}' if stage else ''}). Ctrl-C stops it.",
+        "",
+        f"  AWS endpoint  {gateway}   (export AWS_ENDPOINT_URL={gateway} AWS_DEFAULT_REGION={REGION})",
+    ]
+    for logical_id, api in deployment.rest_apis.items():
+        url = f"{gateway}/_aws/execute-api/{api.id}/{api.stage}"
+        if logical_id == deployment.front_api:
+            paths = ", ".join(routes(body, logical_id)) or "the template's paths"
+            lines.append(f"  API           http://127.0.0.1:{api_port}   (REST API {logical_id}: {paths})")
+        lines.append(f"  REST API {logical_id} on the emulator: {url}")
+    for logical_id, api in deployment.websocket_apis.items():
+        lines.append(
+            f"  WebSocket API {logical_id}: ws://127.0.0.1:{gateway_port}/_aws/execute-api/{api.id}/{api.stage}"
+        )
+    for logical_id, arn in deployment.state_machines.items():
+        lines.append(f"  State machine {logical_id}: {arn}")
+    lines += ["", "Stack outputs:"]
+    width = max((len(key) for key in deployment.outputs), default=0)
+    for key, value in deployment.outputs.items():
+        description = deployment.output_descriptions.get(key)
+        lines.append(f"  {key:<{width}}  {value}" + (f"\n  {'':<{width}}  {description}" if description else ""))
+    if deployment.secrets:
+        lines += ["", "Secrets, with their local values from tools/local_stack/local-values.toml:"]
+        lines += [f"  {name}" for name in deployment.secrets]
+        lines.append(f"  aws secretsmanager get-secret-value --secret-id {deployment.secrets[0]} --query SecretString")
+    if "UserPoolClientId" in deployment.outputs:
+        lines += ["", _token_how_to(deployment.outputs["UserPoolClientId"], gateway, api_port)]
+    return "\n".join(lines)
+
+
+def _token_how_to(client_id: str, gateway: str, api_port: int) -> str:
+    return f"""A token (the local pool accepts any confirmation code):
   export AWS_ENDPOINT_URL={gateway} AWS_DEFAULT_REGION={REGION}
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
   aws cognito-idp sign-up --client-id {client_id} --username ana@example.com --password 'Passw0rd!'
-  aws cognito-idp admin-confirm-sign-up --user-pool-id {pool_id} --username ana@example.com
+  aws cognito-idp confirm-sign-up --client-id {client_id} --username ana@example.com --confirmation-code 123456
   TOKEN=$(aws cognito-idp initiate-auth --client-id {client_id} --auth-flow USER_PASSWORD_AUTH \\
       --auth-parameters USERNAME=ana@example.com,PASSWORD='Passw0rd!' \\
       --query AuthenticationResult.IdToken --output text)
-  curl -H "Authorization: $TOKEN" http://127.0.0.1:{api_port}/me
-"""
+  curl -H "Authorization: $TOKEN" http://127.0.0.1:{api_port}/me"""
+
+
+def _warm_the_translator() -> None:
+    # The emulator imports the SAM translator at the first CreateStack (0.6 s): imported while the code is
+    # being packaged, it is ready when the stack is created.
+    importlib.import_module("samtranslator.translator.transform")
 
 
 def _bring_up(gateway_port: int, front: launcher.ApiFront, stop: threading.Event, outcome: dict[str, Any]) -> None:
     try:
+        # Packaging needs no emulator: it runs while the emulator starts.
+        body = host_template(host_architecture())
+        watched = Watched.of(body)
+        values = LocalValues.read()
+        packaged = package_template(body)
+        for service in DEPLOY_SERVICES:
+            client(service, gateway_port)
         deadline = time.monotonic() + 30
         while not healthy(gateway_port):
             if stop.is_set() or time.monotonic() > deadline:
                 raise DeployFailed(f"the emulator did not answer on port {gateway_port}")
             time.sleep(0.02)
-        deployment = deploy(gateway_port)
-        front.stage = STAGE
-        front.api_id = deployment.api_id  # last: the front routes as soon as it has an api id
+        deployment = deploy(gateway_port, packaged, values)
+        if deployment.front_api is not None:
+            front.stage = deployment.rest_apis[deployment.front_api].stage
+            front.api_id = deployment.rest_apis[deployment.front_api].id  # last: the front routes once it has it
         if stop.is_set():
             return
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        state = {
-            "pid": os.getpid(),
-            "gateway_port": gateway_port,
-            "api_port": front.port,
-            **deployment.__dict__,
-        }
-        state_file(gateway_port).write_text(json.dumps(state, indent=2))
-        print(summary(deployment, gateway_port, front.port), flush=True)
+        _save_state(gateway_port, deployment, api_port=front.port)
+        print(summary(deployment, packaged.body, gateway_port, front.port), flush=True)
         print("ready", flush=True)
-        watch_and_reload(gateway_port, deployment, stop)
+        watch_and_reload(gateway_port, deployment, watched, stop)
     except Exception as error:  # any failure stops the whole run, with its reason
         if not stop.is_set():
             outcome["error"] = error
@@ -260,9 +537,10 @@ def run(gateway_port: int, api_port: int) -> int:
     outcome: dict[str, Exception] = {}
     try:
         launcher.prepare_environment(gateway_port, work_dir)
-        launcher.apply_patches(package.RUNTIME_PYTHON)
+        threading.Thread(target=_warm_the_translator, daemon=True).start()
         bring_up = threading.Thread(target=_bring_up, args=(gateway_port, front, stop, outcome), daemon=True)
         bring_up.start()
+        launcher.apply_patches(package.RUNTIME_PYTHON)
         launcher.serve(front)
     except KeyboardInterrupt:
         pass
@@ -281,10 +559,24 @@ def run(gateway_port: int, api_port: int) -> int:
     return 0
 
 
+def port_setting(name: str, default: int) -> int:
+    """A port from the environment (GATEWAY_PORT, API_PORT), refused in one line when it is not one."""
+    text = os.environ.get(name, "").strip() or str(default)
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"{name}={text!r} is not a port number (1-65535)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        gateway_default = port_setting("GATEWAY_PORT", DEFAULT_GATEWAY_PORT)
+        api_default = port_setting("API_PORT", DEFAULT_API_PORT)
+    except ValueError as error:
+        print(f"make run: {error}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="make run", description=__doc__)
-    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("GATEWAY_PORT", DEFAULT_GATEWAY_PORT)))
-    parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", DEFAULT_API_PORT)))
+    parser.add_argument("--gateway-port", type=int, default=gateway_default)
+    parser.add_argument("--api-port", type=int, default=api_default)
     arguments = parser.parse_args(argv)
     if not package.RUNTIME_PYTHON.exists():
         print("the runtime environment is missing: run make install", file=sys.stderr)
