@@ -1,4 +1,4 @@
-"""What the launcher adds to MiniStack (tools/local_stack/launcher.py), each shown on the running stack;
+"""What the launcher adds to MiniStack (tools/local_stack/launcher/), each shown on the running stack;
 each test fails without its patch. The Cognito triggers are shown by test_identity.py: confirming a sign-up
 creates the records, and a suspended user's sign-in is refused with PreAuthentication's message."""
 

@@ -32,7 +32,7 @@ def test_a_changed_signature_is_refused_naming_the_function_and_both_signatures(
     assert str(refused.value) == (
         "MiniStack changed ministack.services.cognito._confirm_sign_up: the launcher's patch expects "
         "_confirm_sign_up(data), found _confirm_sign_up(data, client_metadata); "
-        "re-check that patch in tools/local_stack/launcher.py"
+        "re-check that patch in tools/local_stack/launcher/"
     )
 
 
