@@ -97,7 +97,7 @@ def test_a_suspension_ends_every_session_of_the_user(admin: ModuleType, cognito:
     assert not refreshes(cognito, pool)
 
 
-def test_a_suspension_is_published_once_per_change_with_a_stable_id(
+def test_a_retried_suspension_publishes_again_with_the_same_event_id(
     admin: ModuleType, published: Callable[[], list[dict[str, Any]]]
 ) -> None:
     call(admin, "suspend_user.json")
@@ -160,3 +160,26 @@ def test_a_bus_that_refuses_the_event_answers_503_and_the_same_request_again_fin
 
     assert status == 200
     assert [event["detail-type"] for event in published()] == ["user.suspended"]
+
+
+def test_a_suspended_admin_can_no_longer_suspend_or_reinstate_anyone(admin: ModuleType) -> None:
+    event = sample_event(EVENTS / "suspend_user.json")
+    admin_id = event["requestContext"]["authorizer"]["claims"]["sub"]
+    admin.repository.create_user(
+        User(admin_id, "backoffice@example.com", admin_id, UserStatus.ACTIVE, NOW), default_settings(NOW)
+    )
+    admin.repository.set_user_status(admin_id, UserStatus.SUSPENDED, NOW)
+
+    status, body = call(admin, "suspend_user.json")
+
+    assert (status, body["error"]["code"]) == (403, "forbidden")
+    assert admin.repository.get_user(SUB).status == UserStatus.ACTIVE
+
+
+def test_reinstating_a_user_never_suspended_changes_and_publishes_nothing(
+    admin: ModuleType, published: Callable[[], list[dict[str, Any]]]
+) -> None:
+    status, body = call(admin, "reinstate_user.json")
+
+    assert (status, body["status"], body["status_changed_at"]) == (200, "active", None)
+    assert published() == []

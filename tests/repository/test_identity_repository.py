@@ -85,6 +85,16 @@ def test_a_user_can_be_suspended(repository: IdentityRepository) -> None:
     assert stored is not None and (stored.status, stored.status_changed_at) == (UserStatus.SUSPENDED, LATER)
 
 
+def test_a_second_suspension_keeps_the_time_of_the_first(repository: IdentityRepository) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+    first = repository.set_user_status("sub-ana", UserStatus.SUSPENDED, LATER)
+
+    again = repository.set_user_status("sub-ana", UserStatus.SUSPENDED, "2026-11-25T12:00:00.000+00:00")
+
+    assert again == first
+    assert again.status_changed_at == LATER
+
+
 def test_suspending_an_unknown_user_is_not_found_and_creates_nothing(
     repository: IdentityRepository, dynamodb: Any
 ) -> None:

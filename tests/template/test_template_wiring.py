@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -35,9 +36,12 @@ def test_every_function_has_sample_events_in_json(function: template.Function) -
         assert isinstance(json.loads(sample.read_text()), dict)
 
 
-@pytest.mark.parametrize("function", FUNCTIONS, ids=FUNCTION_IDS)
-def test_every_function_declares_its_own_requirements(function: template.Function) -> None:
-    assert (function.code_dir / "requirements.txt").is_file()
+CODE_DIRS = sorted({function.code_dir for function in FUNCTIONS})
+
+
+@pytest.mark.parametrize("code_dir", CODE_DIRS, ids=[code_dir.name for code_dir in CODE_DIRS])
+def test_every_context_declares_its_own_requirements(code_dir: Path) -> None:
+    assert (code_dir / "requirements.txt").is_file()
 
 
 def cognito_triggers() -> dict[str, str]:

@@ -10,11 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from colmena.clock import normalized_timestamp
-from colmena.errors import InvalidEvent
+from colmena.errors import InvalidEvent, NotFound
 from colmena.events import DomainEvent
 from identity.logic import (
     INACTIVE_ORGANIZATION_MESSAGE,
     SUSPENDED_MESSAGE,
+    change_user_status,
     new_user_from_attributes,
     register_user,
     sign_in_refusal,
@@ -44,6 +45,21 @@ class MemoryStore:
 
     def mark_registration_published(self, user_id: str) -> None:
         self.users[user_id] = replace(self.users[user_id], registration_published=True)
+
+    def set_user_status(self, user_id: str, status: UserStatus, now: str) -> User:
+        if self.users[user_id].status != status:
+            self.users[user_id] = replace(self.users[user_id], status=status, status_changed_at=now)
+        return self.users[user_id]
+
+
+class SignedOut:
+    """The Sessions protocol, remembering whom it signed out."""
+
+    def __init__(self) -> None:
+        self.usernames: list[str] = []
+
+    def sign_out_everywhere(self, username: str) -> None:
+        self.usernames.append(username)
 
 
 class Outbox:
@@ -172,3 +188,55 @@ def test_normalised_times_sort_as_the_instants_they_name(instant: datetime, zone
 
     assert first < second
     assert datetime.fromisoformat(first).tzinfo == UTC
+
+
+def registered_store() -> MemoryStore:
+    store = MemoryStore()
+    register_user(ANA, store, Outbox(), now=NOW)
+    return store
+
+
+def test_a_suspension_signs_the_user_out_and_publishes_user_suspended() -> None:
+    store, sessions, outbox = registered_store(), SignedOut(), Outbox()
+
+    user = change_user_status("sub-ana", UserStatus.SUSPENDED, store, sessions, outbox, now="2026-11-26T00:00:00Z")
+
+    assert user.status == UserStatus.SUSPENDED
+    assert sessions.usernames == ["sub-ana"]
+    assert [(event.event_type, event.data["changed_at"]) for event in outbox.events] == [
+        ("user.suspended", "2026-11-26T00:00:00Z")
+    ]
+
+
+def test_suspending_again_later_publishes_the_first_suspensions_event_again() -> None:
+    store, outbox = registered_store(), Outbox()
+    change_user_status("sub-ana", UserStatus.SUSPENDED, store, SignedOut(), outbox, now="2026-11-26T00:00:00Z")
+
+    change_user_status("sub-ana", UserStatus.SUSPENDED, store, SignedOut(), outbox, now="2026-11-27T00:00:00Z")
+
+    first, again = outbox.events
+    assert again == first
+
+
+def test_reinstating_publishes_user_reinstated_and_signs_nobody_out() -> None:
+    store, sessions, outbox = registered_store(), SignedOut(), Outbox()
+    change_user_status("sub-ana", UserStatus.SUSPENDED, store, SignedOut(), Outbox(), now="2026-11-26T00:00:00Z")
+
+    user = change_user_status("sub-ana", UserStatus.ACTIVE, store, sessions, outbox, now="2026-11-27T00:00:00Z")
+
+    assert user.status == UserStatus.ACTIVE
+    assert sessions.usernames == []
+    assert [event.event_type for event in outbox.events] == ["user.reinstated"]
+
+
+def test_reinstating_a_user_never_suspended_publishes_nothing() -> None:
+    store, outbox = registered_store(), Outbox()
+
+    change_user_status("sub-ana", UserStatus.ACTIVE, store, SignedOut(), outbox, now=NOW)
+
+    assert outbox.events == []
+
+
+def test_changing_the_status_of_an_unknown_user_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        change_user_status("nobody", UserStatus.SUSPENDED, MemoryStore(), SignedOut(), Outbox(), now=NOW)

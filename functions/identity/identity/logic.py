@@ -125,8 +125,9 @@ def change_user_status(
 ) -> User:
     """Suspends or reinstates a user, for the back office. Suspending also revokes every refresh token the
     user holds, so no session outlives the suspension by more than an ID token's lifetime (and GET /me and
-    PreAuthentication refuse at once). Repeating a call changes nothing more: the status keeps the time of
-    its first change, and the event published again has the same id."""
+    PreAuthentication refuse at once). Repeated or concurrent calls change the status once: it keeps the time
+    of its first change, and the event published again has the same id. A user whose status never changed
+    (reinstating someone never suspended) publishes nothing."""
     user = store.get_user(user_id)
     if user is None:
         raise NotFound(f"no user {user_id}")
@@ -134,7 +135,8 @@ def change_user_status(
         user = store.set_user_status(user_id, status, now)
     if status == UserStatus.SUSPENDED:
         sessions.sign_out_everywhere(user.username)
-    publisher.publish(user_status_event(user))
+    if user.status_changed_at is not None:
+        publisher.publish(user_status_event(user))
     return user
 
 
@@ -142,7 +144,7 @@ def user_status_event(user: User) -> DomainEvent:
     """`user.suspended` or `user.reinstated`, so other contexts can refuse a suspended user on their own
     routes without reading Identity's table."""
     event_type = USER_SUSPENDED if user.status == UserStatus.SUSPENDED else USER_REINSTATED
-    changed_at = user.status_changed_at or user.created_at
+    changed_at = user.status_changed_at or user.created_at  # a status never changed is as old as the user
     return DomainEvent(
         event_type=event_type,
         event_id=deterministic_event_id(event_type, user.user_id, changed_at),

@@ -57,17 +57,22 @@ class IdentityRepository(DynamoRepository):
         )
 
     def set_user_status(self, user_id: str, status: UserStatus, now: str) -> User:
-        """Sets the user's status and when it changed; NotFound if there is no such user."""
+        """Sets the user's status and when it changed, unless it is that status already (then the stored user,
+        its time of change untouched, so concurrent and repeated calls change it once); NotFound if there is
+        no such user."""
         try:
             item = self._set_fields(
                 user_pk(user_id),
                 PROFILE,
                 {"status": str(status), "status_changed_at": now},
-                "attribute_exists(pk)",
+                "attribute_exists(pk) AND #status <> :status",
                 PROFILE_UPDATABLE,
             )
         except ConditionFailed as error:
-            raise NotFound(f"user {user_id} does not exist") from error
+            stored = self.get_user(user_id)
+            if stored is None:
+                raise NotFound(f"user {user_id} does not exist") from error
+            return stored
         return _user(item)
 
     def update_settings(self, user_id: str, changes: dict[str, str], now: str) -> UserSettings:

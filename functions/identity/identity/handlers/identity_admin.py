@@ -20,6 +20,7 @@ from colmena.errors import Forbidden
 from colmena.events import EventPublisher
 from colmena.http import RestApi, caller_of, responses
 from colmena.settings import EventBusSettings
+from identity.access import refuse_suspended
 from identity.logic import change_user_status
 from identity.models import UserStatus
 from identity.repository import IdentityRepository
@@ -28,6 +29,7 @@ from identity.sessions import CognitoSessions
 from identity.settings import IdentitySettings, UserPoolSettings
 
 ADMINS_GROUP = "admins"
+STATUS_METRIC = {UserStatus.SUSPENDED: "UserSuspended", UserStatus.ACTIVE: "UserReinstated"}
 
 identity = IdentitySettings.from_env()
 pool = UserPoolSettings.from_env()
@@ -42,16 +44,21 @@ publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.
 app = RestApi("Colmena Identity API", "The signed-in user's profile and settings; the back office's users.")
 
 UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-ANSWERS = responses("The user's status as it now is", HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE)
+# A POST may carry a body, which the guard answers 400 or 415 to: listed although these routes take none.
+ANSWERS = responses(
+    "The user's status as it now is", HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE, takes_body=True
+)
 
 
 def _change(user_id: str, status: UserStatus) -> UserStatusView:
     caller = caller_of(app.current_event)
     if ADMINS_GROUP not in caller.groups:
         raise Forbidden(f"only members of the {ADMINS_GROUP!r} group may change a user's status")
+    # A suspended admin's ID token outlives the suspension by up to an hour: their own status decides too.
+    refuse_suspended(repository.get_user(caller.user_id))
     user = change_user_status(user_id, status, repository, sessions, publisher, now=utc_now())
     logger.info("user status set", extra={"user_id": user_id, "status": str(status), "by": caller.user_id})
-    metrics.add_metric(name=f"User{str(status).capitalize()}", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=STATUS_METRIC[status], unit=MetricUnit.Count, value=1)
     return UserStatusView.of(user)
 
 

@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
-from colmena.errors import Forbidden, NotFound
+from colmena.errors import NotFound
 from colmena.http import RestApi, caller_of, responses
-from identity.logic import refusal_of_a_suspended_user
+from identity.access import refuse_suspended
 from identity.models import User, UserSettings
 from identity.repository import IdentityRepository
 from identity.schemas import Me, SettingsChange
@@ -67,9 +67,7 @@ def _active_profile(user_id: str) -> tuple[User, UserSettings]:
     user, user_settings = repository.get_profile(user_id)
     if user is None or user_settings is None:
         raise NotFound(NO_PROFILE)
-    refusal = refusal_of_a_suspended_user(user)
-    if refusal:
-        raise Forbidden(refusal)
+    refuse_suspended(user)
     return user, user_settings
 
 
