@@ -468,7 +468,7 @@ def summary(deployment: Deployment, body: dict[str, Any], gateway_port: int, api
 
 
 def _token_how_to(client_id: str, gateway: str, api_port: int) -> str:
-    return f"""A token (the local pool accepts any confirmation code):
+    return f"""A token (the local pool's confirmation code is always 123456):
   export AWS_ENDPOINT_URL={gateway} AWS_DEFAULT_REGION={REGION}
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
   aws cognito-idp sign-up --client-id {client_id} --username ana@example.com --password 'Passw0rd!'
