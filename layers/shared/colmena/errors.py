@@ -3,6 +3,9 @@ and trigger handlers let them propagate so the caller (Cognito, EventBridge) see
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class ColmenaError(Exception):
     """Base of every error the project raises on purpose. `code` is stable and machine-readable."""
@@ -57,3 +60,13 @@ class PublishFailed(ColmenaError):
     the triggering event publishes it again (see docs/decisions.md on at-least-once publishing)."""
 
     code = "publish_failed"
+
+
+@contextmanager
+def incomplete_event_is_invalid(what: str) -> Iterator[None]:
+    """Reading an event through Powertools' typed classes raises KeyError (or TypeError) for a missing part:
+    inside this block, that becomes an InvalidEvent that says which part `what` lacks."""
+    try:
+        yield
+    except (KeyError, TypeError) as missing:
+        raise InvalidEvent(f"{what} lacks {missing}") from missing

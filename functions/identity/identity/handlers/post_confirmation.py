@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
-from colmena.errors import InvalidEvent
+from colmena.errors import InvalidEvent, incomplete_event_is_invalid
 from colmena.events import EventPublisher
 from colmena.settings import EventBusSettings
 from identity.logic import new_user_from_attributes, register_user
@@ -39,21 +39,20 @@ publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.
 @metrics.log_metrics
 @event_source(data_class=PostConfirmationTriggerEvent)
 def lambda_handler(event: PostConfirmationTriggerEvent, context: LambdaContext) -> dict[str, Any]:
-    source = event.get("triggerSource")
-    if source == CONFIRM_FORGOT_PASSWORD:
-        # A password reset confirms nothing new: the user and their settings stay exactly as they are.
-        logger.info("password reset confirmed; nothing to do", extra={"user_name": event.get("userName")})
-        return event.raw_event
-    if source != CONFIRM_SIGN_UP:
-        logger.error("refused: not a PostConfirmation trigger", extra={"trigger_source": source})
-        raise InvalidEvent(f"expected a PostConfirmation trigger, got triggerSource {source!r}")
     try:
-        new_user = new_user_from_attributes(event.user_name, event.request.user_attributes)
-    except (KeyError, TypeError) as missing:
-        logger.error("refused: incomplete PostConfirmation event", extra={"missing": str(missing)})
-        raise InvalidEvent(f"the PostConfirmation event has no request.userAttributes ({missing} missing)") from missing
+        with incomplete_event_is_invalid(
+            "the PostConfirmation event (triggerSource, userName, request.userAttributes)"
+        ):
+            source, user_name, attributes = event.trigger_source, event.user_name, event.request.user_attributes
+        if source == CONFIRM_FORGOT_PASSWORD:
+            # A password reset confirms nothing new: the user and their settings stay exactly as they are.
+            logger.info("password reset confirmed; nothing to do", extra={"user_name": user_name})
+            return event.raw_event
+        if source != CONFIRM_SIGN_UP:
+            raise InvalidEvent(f"expected a PostConfirmation trigger, got triggerSource {source!r}")
+        new_user = new_user_from_attributes(user_name, attributes)
     except InvalidEvent as invalid:
-        logger.error("refused: incomplete PostConfirmation event", extra={"reason": invalid.message})
+        logger.error("refused: not a PostConfirmation event it can use", extra={"reason": invalid.message})
         raise
     logger.append_keys(user_id=new_user.user_id)
     registration = register_user(new_user, repository, publisher, now=utc_now())

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
-from colmena.errors import InvalidEvent, SignInRefused
+from colmena.errors import InvalidEvent, SignInRefused, incomplete_event_is_invalid
 from identity.logic import sign_in_refusal
 from identity.repository import IdentityRepository
 from identity.settings import IdentitySettings
@@ -33,25 +33,28 @@ repository = IdentityRepository(dynamodb_client(), identity.table_name)
 @metrics.log_metrics
 @event_source(data_class=PreAuthenticationTriggerEvent)
 def lambda_handler(event: PreAuthenticationTriggerEvent, context: LambdaContext) -> dict[str, Any]:
-    source = event.get("triggerSource")
-    if source != PRE_AUTHENTICATION or not isinstance(event.get("request"), dict):
-        logger.error("refused: not a PreAuthentication event", extra={"trigger_source": source})
-        raise InvalidEvent(f"expected a PreAuthentication trigger, got triggerSource {source!r}")
-    if event.request.user_not_found in (True, "true"):
-        # The app client hides unknown users, so Cognito asks about them too: let Cognito answer
-        # "Incorrect username or password" as for any unknown user, revealing nothing.
-        return event.raw_event
-    attributes = event.request.get("userAttributes")
-    if not isinstance(attributes, dict) or not attributes.get("sub"):
-        logger.error("refused: a PreAuthentication event without userAttributes.sub")
-        raise InvalidEvent("the PreAuthentication event has no userAttributes.sub")
-    user = repository.get_user(attributes["sub"])
+    try:
+        with incomplete_event_is_invalid("the PreAuthentication event (triggerSource, request.userAttributes)"):
+            if event.trigger_source != PRE_AUTHENTICATION:
+                raise InvalidEvent(f"expected a PreAuthentication trigger, got triggerSource {event.trigger_source!r}")
+            if event.request.user_not_found in (True, "true"):
+                # The app client hides unknown users, so Cognito asks about them too: let Cognito answer
+                # "Incorrect username or password" as for any unknown user, revealing nothing.
+                return event.raw_event
+            attributes = event.request.user_attributes
+            sub = attributes["sub"]
+        if not sub:
+            raise InvalidEvent("the PreAuthentication event's userAttributes.sub is empty")
+    except InvalidEvent as invalid:
+        logger.error("refused: not a PreAuthentication event it can use", extra={"reason": invalid.message})
+        raise
+    user = repository.get_user(sub)
     # Cognito's current attribute first: the record keeps the organisation the user registered with.
     organization_id = attributes.get("custom:organization_id") or (user.organization_id if user else None)
     organization = repository.get_organization_status(organization_id) if organization_id else None
     refusal = sign_in_refusal(user, organization)
     if refusal:
-        logger.info("sign-in refused", extra={"user_id": attributes["sub"], "reason": refusal})
+        logger.info("sign-in refused", extra={"user_id": sub, "reason": refusal})
         metrics.add_metric(name="SignInRefused", unit=MetricUnit.Count, value=1)
         raise SignInRefused(refusal)
     return event.raw_event
