@@ -160,3 +160,13 @@ def test_a_vote_on_a_missing_song_is_a_404(api: ModuleType) -> None:
     status, _ = call(api, "put_vote.json", **on_song(LIVE, "00000000-0000-4000-8000-00000000dead"))
 
     assert status == 404
+
+
+def test_an_ended_session_takes_no_song_and_no_vote(api: ModuleType, load_handler: Callable[[str], ModuleType]) -> None:
+    sessions = load_handler("LiveSessionsFunction")
+    live = sessions.repository.get_session(LIVE)
+    sessions.repository.end_session(live, "2026-11-25T12:00:00.000+00:00")
+
+    assert call(api, "add_song.json")[0] == 409
+    assert call(api, "put_vote.json")[0] == 409
+    assert call(api, "set_song_status.json")[0] == 409

@@ -12,7 +12,6 @@ from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
 from live.models import QueueOrder, Session, SessionStatus, Song, SongStatus
 
 MAX_MESSAGE_CHARS = 500
-VOTE_VALUES = (1, -1)
 
 
 def found[T](thing: T | None, what: str) -> T:
@@ -90,12 +89,6 @@ def replay_votes(changes: Iterable[tuple[str, int | None]]) -> tuple[dict[str, i
         else:
             votes[user_id] = value
     return votes, score
-
-
-def check_vote_value(value: int) -> int:
-    if value not in VOTE_VALUES:
-        raise InvalidInput("a vote is 1 or -1", field="value")
-    return value
 
 
 def queue_order(songs: Sequence[Song], order: QueueOrder) -> list[Song]:
