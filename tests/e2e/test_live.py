@@ -3,15 +3,18 @@ everything else goes through the API port, behind the real authorizer and each f
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.template import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -134,3 +137,22 @@ def test_an_ended_session_takes_no_one_and_never_goes_live_again(
     assert as_("max")("post", f"{base}/join").status_code == 409
     assert lia("post", f"{base}/messages", json={"text": "still here?"}).status_code == 409
     assert lia("get", f"{base}/messages").json()["messages"][0]["text"] == "The session has ended"
+
+
+LIVE_SAMPLES = sorted((ROOT / "events").glob("live_*/*.json"))
+FUNCTION_OF = {
+    "live_sessions": "LiveSessionsFunction",
+    "live_queue": "LiveQueueFunction",
+    "live_chat": "LiveChatFunction",
+}
+
+
+@pytest.mark.parametrize("sample", LIVE_SAMPLES, ids=[f"{path.parent.name}/{path.stem}" for path in LIVE_SAMPLES])
+def test_every_live_sample_event_succeeds_on_the_seeded_stack(local_stack: StackProcess, sample: Path) -> None:
+    answer = local_stack.client("lambda").invoke(
+        FunctionName=local_stack.state["functions"][FUNCTION_OF[sample.parent.name]], Payload=sample.read_bytes()
+    )
+    response = json.loads(answer["Payload"].read())
+
+    assert answer.get("FunctionError") is None, response
+    assert response["statusCode"] in (200, 201), response["body"]
