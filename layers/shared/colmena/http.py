@@ -111,22 +111,32 @@ class RestApi(APIGatewayRestResolver):
         return super().resolve(_with_plain_json_type(request), context)
 
 
-def responses(success: str, *statuses: HTTPStatus, takes_body: bool = False) -> dict[int, OpenAPIResponse]:
-    """A protected route's OpenAPI `responses`: its 200 (the model its return annotation names); the 401 of
-    the authorizer or of the function and the 403 every protected route can answer; the 400 and 415 of a
-    route that takes a body; and the route's own `statuses`.
+def responses(
+    success: str,
+    *statuses: HTTPStatus,
+    takes_body: bool = False,
+    success_status: HTTPStatus = HTTPStatus.OK,
+    public: bool = False,
+) -> dict[int, OpenAPIResponse]:
+    """A route's OpenAPI `responses`: its success (200, or `success_status` such as 201 for a route declared
+    with that `status_code`, with the model its return annotation names); for a protected route, the 401 of
+    the authorizer or of the function and the 403 every protected route can answer (a `public` route, served
+    without the authorizer, answers neither); the 400 and 415 of a route that takes a body; and the route's
+    own `statuses`.
 
     The 422 is always listed in the project's error shape: Powertools lists one on every validated route, in
     its own HTTPValidationError shape, which no Colmena route ever answers."""
     answers: dict[int, OpenAPIResponse] = {
-        HTTPStatus.OK.value: {"description": success},
-        HTTPStatus.UNAUTHORIZED.value: {
+        success_status.value: {"description": success},
+        **_error_answers(HTTPStatus.UNPROCESSABLE_ENTITY, *statuses),
+    }
+    if not public:
+        answers[HTTPStatus.UNAUTHORIZED.value] = {
             "description": 'No valid IdToken: API Gateway\'s authorizer answers {"message": "Unauthorized"}, '
             "the function the project's error shape",
             "content": {content_types.APPLICATION_JSON: {"model": GatewayRefusal | ErrorResponse}},
-        },
-        **_error_answers(HTTPStatus.FORBIDDEN, HTTPStatus.UNPROCESSABLE_ENTITY, *statuses),
-    }
+        }
+        answers.update(_error_answers(HTTPStatus.FORBIDDEN))
     if takes_body:
         answers.update(_error_answers(HTTPStatus.BAD_REQUEST, HTTPStatus.UNSUPPORTED_MEDIA_TYPE))
     return dict(sorted(answers.items()))

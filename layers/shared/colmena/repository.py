@@ -5,6 +5,7 @@ its own domain answer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +18,20 @@ if TYPE_CHECKING:
 
 Item = dict[str, Any]
 
+# An attribute-name placeholder in a condition expression: `#status`.
+_PLACEHOLDER = re.compile(r"#(\w+)")
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
 class ConditionFailed(Exception):
     """A condition expression did not hold: the item exists, or is newer, or is missing."""
+
+
+class Contended(Exception):
+    """A transaction lost a race with another one writing the same items (TransactionConflict), before
+    any condition was judged: the same transaction again, after reading afresh, may succeed."""
 
 
 def to_attributes(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,26 +75,46 @@ class DynamoRepository:
         except ClientError as error:
             raise _translated(error) from error
 
-    def _set_fields(self, pk: str, sk: str, fields: Mapping[str, Any], condition: str, allowed: frozenset[str]) -> Item:
+    def _set_fields(
+        self,
+        pk: str,
+        sk: str,
+        fields: Mapping[str, Any],
+        condition: str,
+        allowed: frozenset[str],
+        **values: Any,
+    ) -> Item:
         """SETs the given attributes on an existing item (names are placeholders, so reserved words such as
         `status` are fine) and returns the item as it now is. Only names in `allowed` may be set: a key, an
-        id or an attribute another writer owns can never be overwritten by a caller's mapping."""
+        id or an attribute another writer owns can never be overwritten by a caller's mapping. The condition
+        may name any attribute as `#name` and any of `values` as `:name`, beside the fields being set."""
         refused = set(fields) - allowed
         if refused or not fields:
             raise ValueError(f"cannot set {sorted(refused) or 'nothing'} on {sk} items; settable: {sorted(allowed)}")
+        names = {*fields, *_PLACEHOLDER.findall(condition)}
         try:
             response = self._client.update_item(
                 TableName=self.table_name,
                 Key=self._key(pk, sk),
                 UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields),
                 ConditionExpression=condition,
-                ExpressionAttributeNames={f"#{name}": name for name in fields},
-                ExpressionAttributeValues=to_attributes({f":{name}": value for name, value in fields.items()}),
+                ExpressionAttributeNames={f"#{name}": name for name in names},
+                ExpressionAttributeValues=to_attributes(
+                    {f":{name}": value for name, value in {**values, **fields}.items()}
+                ),
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
             raise _translated(error) from error
         return from_attributes(response["Attributes"])
+
+    def _transact(self, transaction: Sequence[TransactWriteItemTypeDef]) -> None:
+        """Writes every item of the transaction or none: ConditionFailed when a condition did not hold,
+        Contended when another transaction on the same items got in the way."""
+        try:
+            self._client.transact_write_items(TransactItems=list(transaction))
+        except ClientError as error:
+            raise _translated(error) from error
 
     def _put_all_if_absent(self, items: Sequence[Mapping[str, Any]]) -> None:
         """Writes every item in one transaction, or none of them if any already exists."""
@@ -113,4 +142,6 @@ def _translated(error: ClientError) -> Exception:
         reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
         if "ConditionalCheckFailed" in reasons and all(r in ("ConditionalCheckFailed", "None") for r in reasons):
             return ConditionFailed(str(error))
+        if "TransactionConflict" in reasons:
+            return Contended(str(error))
     return error

@@ -1,0 +1,1 @@
+"""One module per Live function: sessions and participants, queue and votes, chat."""

@@ -1,0 +1,509 @@
+"""Live's DynamoDB access: one table (`LiveTable`), single-table keys; docs/live-table.md lists every access
+pattern and the key or index that serves it.
+
+pk                  sk                          item
+SESSION#<id>        SESSION                     the session (gsi1pk STATUS#<status>, gsi1sk <time>#<id>)
+SESSION#<id>        PARTICIPANT#<user_id>       a participant
+SESSION#<id>        SONG#<song_id>              a queued song, with its score
+SESSION#<id>        VOTE#<song_id>#<user_id>    one user's vote on one song
+SESSION#<id>        MSG#<created_at>#<id>       a chat message
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+from colmena.errors import InvalidInput
+from colmena.repository import ConditionFailed, DynamoRepository, Item, from_attributes, to_attributes
+from live.logic import session_sort_key
+from live.models import Message, MessageType, Page, Participant, Session, SessionStatus, Song, SongStatus, Vote
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+SESSION = "SESSION"
+PARTICIPANT = "PARTICIPANT#"
+SONG = "SONG#"
+VOTE = "VOTE#"
+MESSAGE = "MSG#"
+BY_STATUS = "ByStatus"
+MAX_CURSOR_CHARS = 1024
+
+# What each kind of item lets an update change; everything else is written once, when the item is created.
+SESSION_CHANGEABLE = frozenset(
+    {
+        "title",
+        "description",
+        "cover_url",
+        "genres",
+        "scheduled_for",
+        "max_participants",
+        "voting_enabled",
+        "tips_enabled",
+        "updated_at",
+    }
+)
+SESSION_LIFECYCLE = frozenset({"status", "started_at", "ended_at", "gsi1pk", "gsi1sk", "updated_at"})
+SONG_UPDATABLE = frozenset({"status", "updated_at"})
+
+
+def session_pk(session_id: str) -> str:
+    return f"SESSION#{session_id}"
+
+
+def status_pk(status: SessionStatus) -> str:
+    return f"STATUS#{status}"
+
+
+def vote_sk(song_id: str, user_id: str) -> str:
+    return f"{VOTE}{song_id}#{user_id}"
+
+
+class LiveRepository(DynamoRepository):
+    # ---------------------------------------------------------------- sessions
+    def create_session(self, session: Session) -> None:
+        self._put(_session_item(session), condition="attribute_not_exists(pk)")
+
+    def get_session(self, session_id: str) -> Session | None:
+        item = self._get(session_pk(session_id), SESSION)
+        return _session(item) if item else None
+
+    def list_sessions(self, status: SessionStatus, limit: int, cursor: str | None) -> Page[Session]:
+        """Sessions of one status, newest first, from the status index: a query, never a scan."""
+        partition = status_pk(status)
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": BY_STATUS,
+            "KeyConditionExpression": "gsi1pk = :status",
+            "ExpressionAttributeValues": {":status": {"S": partition}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = _start_key(cursor, {"pk", "sk", "gsi1pk", "gsi1sk"}, gsi1pk=partition)
+        response = self._client.query(**request)
+        return Page(
+            [_session(from_attributes(item)) for item in response["Items"]],
+            _cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def change_session(self, session_id: str, dj_id: str, changes: dict[str, Any], now: str) -> Session:
+        """Applies the DJ's changes unless the session has ended or is someone else's: ConditionFailed then
+        (or when it does not exist), for the caller to tell which."""
+        item = self._set_fields(
+            session_pk(session_id),
+            SESSION,
+            {**changes, "updated_at": now},
+            "dj_id = :dj AND #status <> :ended",
+            SESSION_CHANGEABLE,
+            dj=dj_id,
+            ended=str(SessionStatus.ENDED),
+        )
+        return _session(item)
+
+    def start_session(self, session: Session, now: str) -> Session:
+        """Scheduled to live, once: ConditionFailed when it is no longer scheduled."""
+        live = replace(session, status=SessionStatus.LIVE, started_at=now)
+        item = self._set_fields(
+            session_pk(session.session_id),
+            SESSION,
+            {
+                "status": str(SessionStatus.LIVE),
+                "started_at": now,
+                "updated_at": now,
+                "gsi1pk": status_pk(SessionStatus.LIVE),
+                "gsi1sk": f"{session_sort_key(live)}#{session.session_id}",
+            },
+            "#status = :scheduled",
+            SESSION_LIFECYCLE,
+            scheduled=str(SessionStatus.SCHEDULED),
+        )
+        return _session(item)
+
+    def end_session(self, session: Session, now: str) -> Session:
+        """Scheduled or live to ended, once: ConditionFailed when it has ended already."""
+        ended = replace(session, status=SessionStatus.ENDED, ended_at=now)
+        item = self._set_fields(
+            session_pk(session.session_id),
+            SESSION,
+            {
+                "status": str(SessionStatus.ENDED),
+                "ended_at": now,
+                "updated_at": now,
+                "gsi1pk": status_pk(SessionStatus.ENDED),
+                "gsi1sk": f"{session_sort_key(ended)}#{session.session_id}",
+            },
+            "attribute_exists(pk) AND #status <> :ended",
+            SESSION_LIFECYCLE,
+            ended=str(SessionStatus.ENDED),
+        )
+        return _session(item)
+
+    # ---------------------------------------------------------------- participants
+    def join(self, session_id: str, user_id: str, now: str) -> None:
+        """Adds the participant and counts them in one transaction, on condition that the session is live
+        and its count is below its maximum: ConditionFailed when the user is in already, or the session is
+        not live or full (the caller reads which); concurrent joins never pass the maximum."""
+        pk = session_pk(session_id)
+        self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": to_attributes(
+                            {"pk": pk, "sk": PARTICIPANT + user_id, "user_id": user_id, "joined_at": now}
+                        ),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": self._key(pk, SESSION),
+                        "UpdateExpression": "SET participant_count = participant_count + :one, last_activity_at = :now",
+                        "ConditionExpression": "#status = :live AND participant_count < max_participants",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": to_attributes(
+                            {":one": 1, ":live": str(SessionStatus.LIVE), ":now": now}
+                        ),
+                    }
+                },
+            ]
+        )
+
+    def leave(self, session_id: str, user_id: str) -> None:
+        """Removes the participant and uncounts them together: ConditionFailed when they were not in."""
+        pk = session_pk(session_id)
+        self._transact(
+            [
+                {
+                    "Delete": {
+                        "TableName": self.table_name,
+                        "Key": self._key(pk, PARTICIPANT + user_id),
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": self._key(pk, SESSION),
+                        "UpdateExpression": "SET participant_count = participant_count - :one",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": to_attributes({":one": 1}),
+                    }
+                },
+            ]
+        )
+
+    def is_participant(self, session_id: str, user_id: str) -> bool:
+        return self._get(session_pk(session_id), PARTICIPANT + user_id) is not None
+
+    def participants(self, session_id: str) -> list[Participant]:
+        return [
+            Participant(session_id, item["user_id"], item["joined_at"])
+            for item in self._query_prefix(session_id, PARTICIPANT)
+        ]
+
+    # ---------------------------------------------------------------- queue
+    def next_position(self, session_id: str, now: str) -> int:
+        """Takes the next queue position of a live session: ConditionFailed unless it is live. A song
+        whose write then fails leaves a gap in the positions, never a duplicate."""
+        response = self._update_raw(
+            session_id,
+            "ADD song_count :one SET last_activity_at = :now",
+            "#status = :live",
+            {":one": 1, ":live": str(SessionStatus.LIVE), ":now": now},
+        )
+        return int(response["song_count"])
+
+    def add_song(self, song: Song) -> None:
+        self._put(_song_item(song), condition="attribute_not_exists(pk)")
+
+    def get_song(self, session_id: str, song_id: str) -> Song | None:
+        item = self._get(session_pk(session_id), SONG + song_id)
+        return _song(item) if item else None
+
+    def songs(self, session_id: str) -> list[Song]:
+        return [_song(item) for item in self._query_prefix(session_id, SONG)]
+
+    def set_song_status(self, session_id: str, song_id: str, status: SongStatus, now: str) -> Song:
+        """ConditionFailed when the song does not exist."""
+        item = self._set_fields(
+            session_pk(session_id),
+            SONG + song_id,
+            {"status": str(status), "updated_at": now},
+            "attribute_exists(pk)",
+            SONG_UPDATABLE,
+        )
+        return _song(item)
+
+    # ---------------------------------------------------------------- votes
+    def get_vote(self, session_id: str, song_id: str, user_id: str) -> Vote | None:
+        item = self._get(session_pk(session_id), vote_sk(song_id, user_id))
+        return _vote(item) if item else None
+
+    def write_vote(self, song: Song, user_id: str, previous: Vote | None, value: int | None, now: str) -> None:
+        """Replaces the user's vote on the song (None withdraws it) and moves the song's score by the
+        difference, in one transaction, on condition that the stored vote is still `previous` and the
+        session still live with voting on: ConditionFailed when anything moved since it was read, so a
+        burst of votes by one user counts once and the score is always the sum of the votes."""
+        pk = session_pk(song.session_id)
+        sk = vote_sk(song.song_id, user_id)
+        delta = (value or 0) - (previous.value if previous else 0)
+        operation: dict[str, Any] = {"TableName": self.table_name, "ConditionExpression": "attribute_not_exists(pk)"}
+        if previous is not None:
+            operation["ConditionExpression"] = "#value = :previous"
+            operation["ExpressionAttributeNames"] = {"#value": "value"}
+            operation["ExpressionAttributeValues"] = to_attributes({":previous": previous.value})
+        if value is None:
+            vote = cast("TransactWriteItemTypeDef", {"Delete": {**operation, "Key": self._key(pk, sk)}})
+        else:
+            item = {"pk": pk, "sk": sk, "user_id": user_id, "song_id": song.song_id, "value": value, "voted_at": now}
+            vote = cast("TransactWriteItemTypeDef", {"Put": {**operation, "Item": to_attributes(item)}})
+        self._transact(
+            [
+                vote,
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": self._key(pk, SONG + song.song_id),
+                        "UpdateExpression": "ADD score :delta",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": to_attributes({":delta": delta}),
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": self._key(pk, SESSION),
+                        "UpdateExpression": "SET last_activity_at = :now",
+                        "ConditionExpression": "#status = :live AND voting_enabled = :on",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": to_attributes(
+                            {":live": str(SessionStatus.LIVE), ":on": True, ":now": now}
+                        ),
+                    }
+                },
+            ]
+        )
+
+    # ---------------------------------------------------------------- chat
+    def add_message(self, message: Message) -> None:
+        self._put(_message_item(message), condition="attribute_not_exists(pk)")
+
+    def messages(self, session_id: str, limit: int, cursor: str | None) -> Page[Message]:
+        pk = session_pk(session_id)
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": to_attributes({":pk": pk, ":prefix": MESSAGE}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = _start_key(cursor, {"pk", "sk"}, pk=pk, sk_prefix=MESSAGE)
+        response = self._client.query(**request)
+        return Page(
+            [_message(from_attributes(item)) for item in response["Items"]],
+            _cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def touch(self, session_id: str, now: str) -> None:
+        """Marks activity in the session (what the scheduled cleanup reads)."""
+        self._update_raw(session_id, "SET last_activity_at = :now", "attribute_exists(pk)", {":now": now})
+
+    # ---------------------------------------------------------------- helpers
+    def _query_prefix(self, session_id: str, prefix: str) -> list[Item]:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": to_attributes({":pk": session_pk(session_id), ":prefix": prefix}),
+            "ConsistentRead": True,
+        }
+        items: list[Item] = []
+        while True:
+            response = self._client.query(**request)
+            items.extend(from_attributes(item) for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _update_raw(self, session_id: str, expression: str, condition: str, values: dict[str, Any]) -> Item:
+        from botocore.exceptions import ClientError
+
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": self._key(session_pk(session_id), SESSION),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": to_attributes(values),
+            "ReturnValues": "UPDATED_NEW",
+        }
+        if "#status" in condition:
+            # DynamoDB refuses an empty map of names (moto does not).
+            request["ExpressionAttributeNames"] = {"#status": "status"}
+        try:
+            response = self._client.update_item(**request)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise ConditionFailed(str(error)) from error
+            raise
+        return from_attributes(response.get("Attributes", {}))
+
+
+# ---------------------------------------------------------------- cursors
+
+
+def _cursor(last_key: dict[str, Any] | None) -> str | None:
+    """The next page's opaque cursor: the last key read, as URL-safe base64 of its JSON."""
+    if not last_key:
+        return None
+    plain = {name: value["S"] for name, value in last_key.items()}
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+
+
+def _start_key(
+    cursor: str, names: set[str], *, sk_prefix: str | None = None, **expected: str
+) -> dict[str, dict[str, str]]:
+    """The key a cursor names, refused (422) unless it is one this listing gave out: the right attributes,
+    all text, in the partition being listed. A hand-made cursor can only start the listing elsewhere in the
+    same partition, never reach another."""
+    refusal = InvalidInput("not a cursor this listing gave out; start again without one", field="cursor")
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise refusal
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError, RecursionError) as error:
+        raise refusal from error
+    if not isinstance(plain, dict) or set(plain) != names or not all(isinstance(v, str) and v for v in plain.values()):
+        raise refusal
+    if any(plain[name] != value for name, value in expected.items()):
+        raise refusal
+    if sk_prefix is not None and not plain["sk"].startswith(sk_prefix):
+        raise refusal
+    if not plain["pk"].startswith("SESSION#"):
+        raise refusal
+    return {name: {"S": value} for name, value in plain.items()}
+
+
+# ---------------------------------------------------------------- items
+
+
+def _session_item(session: Session) -> Item:
+    return {
+        "pk": session_pk(session.session_id),
+        "sk": SESSION,
+        "gsi1pk": status_pk(session.status),
+        "gsi1sk": f"{session_sort_key(session)}#{session.session_id}",
+        "session_id": session.session_id,
+        "dj_id": session.dj_id,
+        "title": session.title,
+        "description": session.description,
+        "cover_url": session.cover_url,
+        "genres": list(session.genres),
+        "scheduled_for": session.scheduled_for,
+        "max_participants": session.max_participants,
+        "voting_enabled": session.voting_enabled,
+        "tips_enabled": session.tips_enabled,
+        "status": str(session.status),
+        "participant_count": session.participant_count,
+        "song_count": 0,
+        "created_at": session.created_at,
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "updated_at": session.updated_at,
+        "last_activity_at": session.created_at,
+    }
+
+
+def _session(item: Item) -> Session:
+    return Session(
+        session_id=item["session_id"],
+        dj_id=item["dj_id"],
+        title=item["title"],
+        status=SessionStatus(item["status"]),
+        created_at=item["created_at"],
+        description=item.get("description", ""),
+        cover_url=item.get("cover_url"),
+        genres=tuple(item.get("genres", ())),
+        scheduled_for=item.get("scheduled_for"),
+        max_participants=int(item["max_participants"]),
+        voting_enabled=bool(item["voting_enabled"]),
+        tips_enabled=bool(item["tips_enabled"]),
+        participant_count=int(item.get("participant_count", 0)),
+        started_at=item.get("started_at"),
+        ended_at=item.get("ended_at"),
+        updated_at=item.get("updated_at"),
+    )
+
+
+def _song_item(song: Song) -> Item:
+    return {
+        "pk": session_pk(song.session_id),
+        "sk": SONG + song.song_id,
+        "session_id": song.session_id,
+        "song_id": song.song_id,
+        "title": song.title,
+        "artist": song.artist,
+        "album_art_url": song.album_art_url,
+        "audio_url": song.audio_url,
+        "duration_s": song.duration_s,
+        "position": song.position,
+        "score": song.score,
+        "status": str(song.status),
+        "added_by": song.added_by,
+        "added_at": song.added_at,
+        "updated_at": song.updated_at,
+    }
+
+
+def _song(item: Item) -> Song:
+    duration = item.get("duration_s")
+    return Song(
+        session_id=item["session_id"],
+        song_id=item["song_id"],
+        title=item["title"],
+        artist=item["artist"],
+        position=int(item["position"]),
+        added_by=item["added_by"],
+        added_at=item["added_at"],
+        status=SongStatus(item["status"]),
+        score=int(item.get("score", 0)),
+        album_art_url=item.get("album_art_url"),
+        audio_url=item.get("audio_url"),
+        duration_s=int(duration) if duration is not None else None,
+        updated_at=item.get("updated_at"),
+    )
+
+
+def _vote(item: Item) -> Vote:
+    session_id = str(item["pk"]).removeprefix("SESSION#")
+    return Vote(session_id, item["song_id"], item["user_id"], int(item["value"]), item["voted_at"])
+
+
+def _message_item(message: Message) -> Item:
+    return {
+        "pk": session_pk(message.session_id),
+        "sk": f"{MESSAGE}{message.created_at}#{message.message_id}",
+        "session_id": message.session_id,
+        "message_id": message.message_id,
+        "type": str(message.type),
+        "text": message.text,
+        "user_id": message.user_id,
+        "created_at": message.created_at,
+    }
+
+
+def _message(item: Item) -> Message:
+    return Message(
+        session_id=item["session_id"],
+        message_id=item["message_id"],
+        type=MessageType(item["type"]),
+        text=item["text"],
+        created_at=item["created_at"],
+        user_id=item.get("user_id"),
+    )

@@ -1,0 +1,285 @@
+"""Live's use cases: each reads what it needs through the repository, applies the rules in `live.logic`,
+writes with the conditions that make it safe under concurrency, and publishes its domain event.
+
+A write that loses a race (ConditionFailed or Contended) is judged again on fresh reads, so the answer is
+the precise one (403, 404, 409) and concurrent requests never break a rule."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from typing import Any
+
+from colmena.errors import Conflict
+from colmena.events import EventPublisher, deterministic_event_id
+from colmena.repository import ConditionFailed, Contended
+from live import events
+from live.logic import (
+    can_join,
+    ends,
+    found,
+    queue_order,
+    require_dj,
+    require_live,
+    require_member,
+    require_not_ended,
+    require_voting,
+    song_status_change,
+    starts,
+)
+from live.models import Message, MessageType, Page, Participant, QueueOrder, Session, SessionStatus, Song, SongStatus
+from live.repository import LiveRepository
+
+# Enough for one user's burst of votes on one song: after the first write, the others find their vote
+# stored already and write nothing.
+MAX_ATTEMPTS = 8
+STARTED_TEXT = "The session is live"
+ENDED_TEXT = "The session has ended"
+
+
+def session_of(repository: LiveRepository, session_id: str) -> Session:
+    return found(repository.get_session(session_id), f"session {session_id}")
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def create_session(repository: LiveRepository, dj_id: str, fields: dict[str, Any], now: str) -> Session:
+    session = Session(
+        session_id=str(uuid.uuid4()),
+        dj_id=dj_id,
+        status=SessionStatus.SCHEDULED,
+        created_at=now,
+        updated_at=now,
+        **{**fields, "genres": tuple(fields.get("genres", ()))},
+    )
+    repository.create_session(session)
+    return session
+
+
+def change_session(
+    repository: LiveRepository, session_id: str, dj_id: str, changes: dict[str, Any], now: str
+) -> Session:
+    session = session_of(repository, session_id)
+    require_dj(session, dj_id, "change it")
+    require_not_ended(session, "change it")
+    try:
+        return repository.change_session(session_id, dj_id, changes, now)
+    except ConditionFailed as error:
+        # It ended between the read and the write.
+        raise Conflict("the session has ended: cannot change it") from error
+
+
+def start_session(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, dj_id: str, now: str
+) -> Session:
+    session = session_of(repository, session_id)
+    require_dj(session, dj_id, "start it")
+    if starts(session):
+        try:
+            session = repository.start_session(session, now)
+        except ConditionFailed:
+            session = session_of(repository, session_id)
+            starts(session)  # 409 if it ended meanwhile; live already is what was asked
+    assert session.started_at is not None
+    _system_message(repository, session, "started", STARTED_TEXT, session.started_at)
+    # Published again on a repeated start, with the same id: a start whose publish failed is finished by
+    # sending it again (at least once; consumers drop duplicates).
+    publisher.publish(events.session_started(session))
+    return session
+
+
+def end_session(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, dj_id: str, now: str
+) -> Session:
+    session = session_of(repository, session_id)
+    require_dj(session, dj_id, "end it")
+    if ends(session):
+        try:
+            session = repository.end_session(session, now)
+        except ConditionFailed:
+            session = session_of(repository, session_id)
+    assert session.ended_at is not None
+    _system_message(repository, session, "ended", ENDED_TEXT, session.ended_at)
+    publisher.publish(events.session_ended(session))
+    return session
+
+
+def _system_message(repository: LiveRepository, session: Session, what: str, text: str, at: str) -> None:
+    """Written once however often the start or end is repeated: its id and time come from the session."""
+    message_id = deterministic_event_id("system-message", session.session_id, what)
+    try:
+        repository.add_message(Message(session.session_id, message_id, MessageType.SYSTEM, text, at))
+    except ConditionFailed:
+        return
+
+
+# ---------------------------------------------------------------- participants
+
+
+def join(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, user_id: str, now: str
+) -> tuple[Session, bool]:
+    """The session after the user joined, and whether this call added them (False: they were in already)."""
+    for _ in range(MAX_ATTEMPTS):
+        session = session_of(repository, session_id)
+        if repository.is_participant(session_id, user_id):
+            return session, False
+        can_join(session)
+        try:
+            repository.join(session_id, user_id, now)
+        except (ConditionFailed, Contended):
+            continue
+        session = session_of(repository, session_id)
+        publisher.publish(events.presence(session, user_id, "joined", now))
+        return session, True
+    raise Conflict("the session is busy; try again")
+
+
+def leave(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, user_id: str, now: str
+) -> tuple[Session, bool]:
+    """The session after the user left, and whether this call removed them (False: they were not in)."""
+    for _ in range(MAX_ATTEMPTS):
+        session_of(repository, session_id)
+        if not repository.is_participant(session_id, user_id):
+            return session_of(repository, session_id), False
+        try:
+            repository.leave(session_id, user_id)
+        except (ConditionFailed, Contended):
+            continue
+        session = session_of(repository, session_id)
+        publisher.publish(events.presence(session, user_id, "left", now))
+        return session, True
+    raise Conflict("the session is busy; try again")
+
+
+def participants(repository: LiveRepository, session_id: str) -> list[Participant]:
+    session_of(repository, session_id)
+    return repository.participants(session_id)
+
+
+# ---------------------------------------------------------------- queue
+
+
+def add_song(
+    repository: LiveRepository,
+    publisher: EventPublisher,
+    session_id: str,
+    user_id: str,
+    fields: dict[str, Any],
+    now: str,
+) -> Song:
+    session = session_of(repository, session_id)
+    require_member(session, user_id, repository.is_participant(session_id, user_id), "queue songs")
+    require_live(session, "queue songs")
+    try:
+        position = repository.next_position(session_id, now)
+    except ConditionFailed:
+        require_live(session_of(repository, session_id), "queue songs")
+        raise
+    song = Song(
+        session_id=session_id,
+        song_id=str(uuid.uuid4()),
+        position=position,
+        added_by=user_id,
+        added_at=now,
+        updated_at=now,
+        **fields,
+    )
+    repository.add_song(song)
+    publisher.publish(events.queue_changed(song, "added", now))
+    return song
+
+
+def queue(repository: LiveRepository, session_id: str, order: QueueOrder) -> list[Song]:
+    session_of(repository, session_id)
+    return queue_order(repository.songs(session_id), order)
+
+
+def set_song_status(
+    repository: LiveRepository,
+    publisher: EventPublisher,
+    session_id: str,
+    song_id: str,
+    dj_id: str,
+    status: SongStatus,
+    now: str,
+) -> Song:
+    session = session_of(repository, session_id)
+    require_dj(session, dj_id, "change the queue")
+    require_not_ended(session, "change the queue")
+    song = found(repository.get_song(session_id, song_id), f"song {song_id}")
+    if song_status_change(song, status):
+        song = repository.set_song_status(session_id, song_id, status, now)
+        repository.touch(session_id, now)
+    publisher.publish(events.queue_changed(song, str(song.status), song.updated_at or now))
+    return song
+
+
+# ---------------------------------------------------------------- votes
+
+
+def vote(
+    repository: LiveRepository,
+    publisher: EventPublisher,
+    session_id: str,
+    song_id: str,
+    user_id: str,
+    value: int | None,
+    now: str,
+) -> tuple[Song, int | None]:
+    """Sets (1 or -1) or withdraws (None) the user's vote on the song: the song with its score, and the
+    user's vote as it now is."""
+    for _ in range(MAX_ATTEMPTS):
+        session = session_of(repository, session_id)
+        require_member(session, user_id, repository.is_participant(session_id, user_id), "vote")
+        require_voting(session)
+        # The vote before the song: a vote seen stored is already counted in the score read after it (they
+        # are written in one transaction), so the score answered is never older than the vote.
+        previous = repository.get_vote(session_id, song_id, user_id)
+        song = found(repository.get_song(session_id, song_id), f"song {song_id}")
+        if (previous.value if previous else None) == value:
+            if previous is not None:
+                # Nothing to write; announced again with the original id, in case that publish failed.
+                publisher.publish(events.vote_changed(song, user_id, value, previous.voted_at))
+            return song, value
+        try:
+            repository.write_vote(song, user_id, previous, value, now)
+        except (ConditionFailed, Contended):
+            continue
+        song = found(repository.get_song(session_id, song_id), f"song {song_id}")
+        publisher.publish(events.vote_changed(song, user_id, value, now))
+        return song, value
+    raise Conflict("too many votes at once on this song; try again")
+
+
+# ---------------------------------------------------------------- chat
+
+
+def post_message(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, user_id: str, text: str, now: str
+) -> Message:
+    session = session_of(repository, session_id)
+    require_member(session, user_id, repository.is_participant(session_id, user_id), "chat")
+    require_live(session, "chat")
+    message = Message(session_id, _time_ordered_id(), MessageType.TEXT, text, now, user_id)
+    repository.add_message(message)
+    repository.touch(session_id, now)
+    publisher.publish(events.chat_message(message))
+    return message
+
+
+def _time_ordered_id() -> str:
+    """A message id that sorts in the order messages were posted, even within one millisecond (the key
+    is MSG#<created_at>#<message_id>), then random so that two functions never make the same one."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
+
+
+def messages(
+    repository: LiveRepository, session_id: str, user_id: str, limit: int, cursor: str | None
+) -> Page[Message]:
+    session = session_of(repository, session_id)
+    require_member(session, user_id, repository.is_participant(session_id, user_id), "read the chat")
+    return repository.messages(session_id, limit, cursor)
