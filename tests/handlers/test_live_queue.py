@@ -170,3 +170,27 @@ def test_an_ended_session_takes_no_song_and_no_vote(api: ModuleType, load_handle
     assert call(api, "add_song.json")[0] == 409
     assert call(api, "put_vote.json")[0] == 409
     assert call(api, "set_song_status.json")[0] == 409
+
+
+def test_a_vote_that_keeps_losing_races_answers_503_busy_and_changes_nothing(
+    api: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    def always_contended(**_: Any) -> None:
+        raise ClientError(
+            {
+                "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}],
+            },
+            "TransactWriteItems",
+        )
+
+    before = call(api, "get_queue.json")[1]
+    monkeypatch.setattr(api.repository._client, "transact_write_items", always_contended)
+
+    status, answer = vote(api, 1)
+
+    assert (status, answer["error"]["code"]) == (503, "busy")
+    monkeypatch.undo()
+    assert call(api, "get_queue.json")[1] == before

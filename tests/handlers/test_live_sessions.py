@@ -70,6 +70,7 @@ def test_a_new_session_takes_the_defaults_the_contract_names(api: ModuleType) ->
         ({"title": "t", "max_participants": 0}, "max_participants"),
         ({"title": "t", "max_participants": 10_001}, "max_participants"),
         ({"title": "t", "scheduled_for": "tomorrow"}, "scheduled_for"),
+        ({"title": "t", "scheduled_for": "0001-01-01T00:00:00+01:00"}, "scheduled_for"),  # before UTC's year 1
         ({"title": "t", "dj_id": BO}, "dj_id"),
     ],
 )

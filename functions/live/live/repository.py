@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from colmena.errors import InvalidInput
-from colmena.repository import ConditionFailed, DynamoRepository, Item, from_attributes, to_attributes
+from colmena.repository import DynamoRepository, Item, from_attributes, to_attributes, translated
 from live.logic import session_sort_key
 from live.models import Message, MessageType, Page, Participant, Session, SessionStatus, Song, SongStatus, Vote
 
@@ -349,9 +349,7 @@ class LiveRepository(DynamoRepository):
         try:
             response = self._client.update_item(**request)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise ConditionFailed(str(error)) from error
-            raise
+            raise translated(error) from error
         return from_attributes(response.get("Attributes", {}))
 
 

@@ -11,7 +11,7 @@ import time
 import uuid
 from typing import Any
 
-from colmena.errors import Conflict
+from colmena.errors import Busy, Conflict
 from colmena.events import EventPublisher, deterministic_event_id
 from colmena.repository import ConditionFailed, Contended
 from live import events
@@ -134,7 +134,7 @@ def join(
         session = session_of(repository, session_id)
         publisher.publish(events.presence(session, user_id, "joined", now))
         return session, True
-    raise Conflict("the session is busy; try again")
+    raise Busy("the session is busy; send the request again")
 
 
 def leave(
@@ -152,7 +152,7 @@ def leave(
         session = session_of(repository, session_id)
         publisher.publish(events.presence(session, user_id, "left", now))
         return session, True
-    raise Conflict("the session is busy; try again")
+    raise Busy("the session is busy; send the request again")
 
 
 def participants(repository: LiveRepository, session_id: str) -> list[Participant]:
@@ -252,7 +252,7 @@ def vote(
         song = found(repository.get_song(session_id, song_id), f"song {song_id}")
         publisher.publish(events.vote_changed(song, user_id, value, now))
         return song, value
-    raise Conflict("too many votes at once on this song; try again")
+    raise Busy("too many votes at once on this song; send the vote again")
 
 
 # ---------------------------------------------------------------- chat

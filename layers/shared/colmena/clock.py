@@ -14,4 +14,7 @@ def normalized_timestamp(text: str) -> str:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone")
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    except OverflowError as error:  # 0001-01-01 east of UTC, 9999-12-31 west of it: no UTC instant exists
+        raise ValueError(f"{text!r} is outside the times a UTC clock can show") from error

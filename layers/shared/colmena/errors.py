@@ -49,6 +49,13 @@ class Conflict(ColmenaError):
     code = "conflict"
 
 
+class Busy(ColmenaError):
+    """Others changed the same thing at the same moment, more often than a request waits for: the same request
+    again shortly will most likely succeed."""
+
+    code = "busy"
+
+
 class SignInRefused(ColmenaError):
     """Raised by the PreAuthentication trigger; Cognito shows the message to the client."""
 

@@ -58,6 +58,8 @@ STATUS_OF: dict[type[errors.ColmenaError], HTTPStatus] = {
     errors.Conflict: HTTPStatus.CONFLICT,
     # The change is stored and its event is not yet on the bus: the same request again finishes the job.
     errors.PublishFailed: HTTPStatus.SERVICE_UNAVAILABLE,
+    # Others wrote the same items at that moment, more often than the route retries: send it again.
+    errors.Busy: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
 
@@ -234,7 +236,7 @@ def _domain_error_answer(error: errors.ColmenaError, app: APIGatewayRestResolver
     )
     if status is HTTPStatus.INTERNAL_SERVER_ERROR:
         return _unexpected_error_answer(error, app)
-    if status is HTTPStatus.SERVICE_UNAVAILABLE:
+    if isinstance(error, errors.PublishFailed):
         _logger.warning("answered 503", extra={"error": error.message})
         return error_response(status, error.code, RETRY_MESSAGE)
     field = error.field if isinstance(error, errors.InvalidInput) else None

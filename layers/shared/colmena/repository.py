@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from colmena.errors import Busy
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -29,9 +31,13 @@ class ConditionFailed(Exception):
     """A condition expression did not hold: the item exists, or is newer, or is missing."""
 
 
-class Contended(Exception):
-    """A transaction lost a race with another one writing the same items (TransactionConflict), before
-    any condition was judged: the same transaction again, after reading afresh, may succeed."""
+class Contended(Busy):
+    """A write lost a race with a transaction on the same items (TransactionConflict), before any condition
+    was judged: the same write again, after reading afresh, may succeed. One that nobody retries answers 503."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("another request changed the same data at the same moment; send the request again")
+        self.detail = detail
 
 
 def to_attributes(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,7 +79,7 @@ class DynamoRepository:
         try:
             self._client.put_item(**request)
         except ClientError as error:
-            raise _translated(error) from error
+            raise translated(error) from error
 
     def _set_fields(
         self,
@@ -105,7 +111,7 @@ class DynamoRepository:
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
-            raise _translated(error) from error
+            raise translated(error) from error
         return from_attributes(response["Attributes"])
 
     def _transact(self, transaction: Sequence[TransactWriteItemTypeDef]) -> None:
@@ -114,7 +120,7 @@ class DynamoRepository:
         try:
             self._client.transact_write_items(TransactItems=list(transaction))
         except ClientError as error:
-            raise _translated(error) from error
+            raise translated(error) from error
 
     def _put_all_if_absent(self, items: Sequence[Mapping[str, Any]]) -> None:
         """Writes every item in one transaction, or none of them if any already exists."""
@@ -131,13 +137,16 @@ class DynamoRepository:
         try:
             self._client.transact_write_items(TransactItems=transaction)
         except ClientError as error:
-            raise _translated(error) from error
+            raise translated(error) from error
 
 
-def _translated(error: ClientError) -> Exception:
+def translated(error: ClientError) -> Exception:
+    """The DynamoDB error as the repositories' own: ConditionFailed, Contended, or the error itself."""
     code = error.response.get("Error", {}).get("Code", "")
     if code == "ConditionalCheckFailedException":
         return ConditionFailed(str(error))
+    if code == "TransactionConflictException":  # a plain write on an item a transaction holds
+        return Contended(str(error))
     if code == "TransactionCanceledException":
         reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
         if "ConditionalCheckFailed" in reasons and all(r in ("ConditionalCheckFailed", "None") for r in reasons):
