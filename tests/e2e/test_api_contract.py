@@ -1,10 +1,13 @@
-"""The committed OpenAPI description is the API's contract: schemathesis generates requests from it, valid
-and invalid, sends them with a real IdToken to the API on the local stack, and holds every answer to it."""
+"""Each committed OpenAPI description (one per context) is the API's contract: schemathesis generates
+requests from it, valid and invalid, sends them with a real IdToken to the API on the local stack, and holds
+every answer to it."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import schemathesis
@@ -22,7 +25,8 @@ from tools.template import ROOT
 
 pytestmark = pytest.mark.e2e
 
-DESCRIPTION = ROOT / "functions" / "identity" / "openapi.json"
+# Every context's committed description: a new context's routes are held to theirs without a line here.
+DESCRIPTIONS = sorted((ROOT / "functions").glob("*/openapi.json"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -44,14 +48,22 @@ def id_token(local_stack: StackProcess) -> str:
     return sign_in(cognito, client_id, email)
 
 
-# Loaded from the file when the module is collected; the stack's address is given to each call.
-contract = schemathesis.openapi.from_path(DESCRIPTION)
-contract.config.generation.update(max_examples=EXAMPLES_PER_OPERATION)
+def contract_test(description: Path) -> Callable[..., Any]:
+    """The test of one description: loaded from the file when the module is collected; the stack's address
+    is given to each call."""
+    contract = schemathesis.openapi.from_path(description)
+    contract.config.generation.update(max_examples=EXAMPLES_PER_OPERATION)
+
+    @contract.parametrize()
+    @settings(deadline=None, suppress_health_check=list(HealthCheck))
+    def test(case: Any, local_stack: StackProcess, id_token: str) -> None:
+        case.call_and_validate(base_url=local_stack.api, headers={"Authorization": id_token}, checks=CHECKS, timeout=30)
+
+    # schemathesis's decorator is untyped.
+    return cast("Callable[..., Any]", test)
 
 
-@contract.parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_answer_of_the_identity_api_is_the_one_its_description_promises(
-    case: Any, local_stack: StackProcess, id_token: str
-) -> None:
-    case.call_and_validate(base_url=local_stack.api, headers={"Authorization": id_token}, checks=CHECKS, timeout=30)
+for _description in DESCRIPTIONS:
+    globals()[f"test_every_answer_of_the_{_description.parent.name}_api_is_the_one_its_description_promises"] = (
+        contract_test(_description)
+    )

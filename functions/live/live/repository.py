@@ -335,16 +335,19 @@ class LiveRepository(DynamoRepository):
     def _update_raw(self, session_id: str, expression: str, condition: str, values: dict[str, Any]) -> Item:
         from botocore.exceptions import ClientError
 
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": self._key(session_pk(session_id), SESSION),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": to_attributes(values),
+            "ReturnValues": "UPDATED_NEW",
+        }
+        if "#status" in condition:
+            # DynamoDB refuses an empty map of names (moto does not).
+            request["ExpressionAttributeNames"] = {"#status": "status"}
         try:
-            response = self._client.update_item(
-                TableName=self.table_name,
-                Key=self._key(session_pk(session_id), SESSION),
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames={"#status": "status"} if "#status" in condition else {},
-                ExpressionAttributeValues=to_attributes(values),
-                ReturnValues="UPDATED_NEW",
-            )
+            response = self._client.update_item(**request)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise ConditionFailed(str(error)) from error

@@ -6,6 +6,8 @@ the precise one (403, 404, 409) and concurrent requests never break a rule."""
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
 from typing import Any
 
@@ -234,8 +236,10 @@ def vote(
         session = session_of(repository, session_id)
         require_member(session, user_id, repository.is_participant(session_id, user_id), "vote")
         require_voting(session)
-        song = found(repository.get_song(session_id, song_id), f"song {song_id}")
+        # The vote before the song: a vote seen stored is already counted in the score read after it (they
+        # are written in one transaction), so the score answered is never older than the vote.
         previous = repository.get_vote(session_id, song_id, user_id)
+        song = found(repository.get_song(session_id, song_id), f"song {song_id}")
         if (previous.value if previous else None) == value:
             if previous is not None:
                 # Nothing to write; announced again with the original id, in case that publish failed.
@@ -260,11 +264,17 @@ def post_message(
     session = session_of(repository, session_id)
     require_member(session, user_id, repository.is_participant(session_id, user_id), "chat")
     require_live(session, "chat")
-    message = Message(session_id, str(uuid.uuid4()), MessageType.TEXT, text, now, user_id)
+    message = Message(session_id, _time_ordered_id(), MessageType.TEXT, text, now, user_id)
     repository.add_message(message)
     repository.touch(session_id, now)
     publisher.publish(events.chat_message(message))
     return message
+
+
+def _time_ordered_id() -> str:
+    """A message id that sorts in the order messages were posted, even within one millisecond (the key
+    is MSG#<created_at>#<message_id>), then random so that two functions never make the same one."""
+    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
 
 
 def messages(

@@ -1,0 +1,92 @@
+"""The Live context's wiring in template.yaml: public routes, least privilege, the status index."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tools import template
+
+LIVE_FUNCTIONS = [function for function in template.functions() if function.code_dir.name == "live"]
+# The REST half; the realtime functions (WebSocket routes, push) are checked in test_live_realtime_template.py.
+REST_FUNCTIONS = [
+    function
+    for function in LIVE_FUNCTIONS
+    if any(event["Type"] == "Api" for event in function.properties.get("Events", {}).values())
+]
+PUBLIC_ROUTES = {("get", "/sessions"), ("get", "/sessions/{session_id}")}
+
+
+def live_routes() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (event["Properties"]["Method"].lower(), event["Properties"]["Path"], event["Properties"])
+        for function in REST_FUNCTIONS
+        for event in function.properties.get("Events", {}).values()
+        if event["Type"] == "Api"
+    ]
+
+
+def test_live_is_three_functions_on_one_code_folder() -> None:
+    assert sorted(function.logical_id for function in REST_FUNCTIONS) == [
+        "LiveChatFunction",
+        "LiveQueueFunction",
+        "LiveSessionsFunction",
+    ]
+
+
+def test_only_listing_and_reading_sessions_skip_the_authorizer() -> None:
+    public = {
+        (method, path)
+        for method, path, properties in live_routes()
+        if properties.get("Auth", {}).get("Authorizer") == "NONE"
+    }
+
+    assert public == PUBLIC_ROUTES
+
+
+def test_the_published_description_marks_exactly_the_public_routes_as_needing_no_token() -> None:
+    description = json.loads((template.ROOT / "functions" / "live" / "openapi.json").read_text())
+
+    anonymous = {
+        (method, path)
+        for path, operations in description["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security") == [{}]
+    }
+
+    assert anonymous == PUBLIC_ROUTES
+
+
+def test_live_functions_publish_as_colmena_live_only() -> None:
+    for function in REST_FUNCTIONS:
+        puts = [s for s in function.policy_statements if "events:PutEvents" in str(s["Action"])]
+        assert puts, function.logical_id
+        assert all(s["Condition"] == {"StringEquals": {"events:source": "colmena.live"}} for s in puts)
+
+
+def test_no_live_function_may_scan_or_reach_another_table() -> None:
+    for function in LIVE_FUNCTIONS:
+        for statement in function.policy_statements:
+            if "dynamodb" not in str(statement["Action"]):
+                continue
+            assert "dynamodb:Scan" not in str(statement["Action"]), function.logical_id
+            assert "LiveTable" in json.dumps(statement["Resource"]), function.logical_id
+
+
+def test_only_the_sessions_function_reads_the_status_index() -> None:
+    readers = {
+        function.logical_id
+        for function in LIVE_FUNCTIONS
+        for statement in function.policy_statements
+        if "/index/" in json.dumps(statement["Resource"])
+    }
+
+    assert readers == {"LiveSessionsFunction"}
+
+
+def test_sessions_are_listed_from_an_index_keyed_by_status_and_time() -> None:
+    table = template.resources("AWS::DynamoDB::Table")["LiveTable"]["Properties"]
+    [index] = table["GlobalSecondaryIndexes"]
+
+    assert index["IndexName"] == "ByStatus"
+    assert [key["AttributeName"] for key in index["KeySchema"]] == ["gsi1pk", "gsi1sk"]
