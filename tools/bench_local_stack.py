@@ -1,9 +1,11 @@
 """The local stack's figures for `make bench`, each beside what it is compared with in the same run:
 `make run` to the first answered request; warm GET /me through the API port, straight to the emulator's API
-URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack."""
+URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack; a chat
+message from its POST to its arrival on another listener's WebSocket, beside the POST alone."""
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from tools.local_stack.process import StackProcess, scratch_copy, sign_in, sign_
 WARM_CALLS = 50
 STARTS = 3
 INVOKES = 5
+CHAT_MESSAGES = 30
 
 
 def first_answer_seconds(root: Path) -> float:
@@ -79,6 +82,43 @@ def invoke_seconds(root: Path) -> list[float]:
     return samples
 
 
+def chat_arrivals(running: StackProcess) -> tuple[list[float], list[float]]:
+    """Lia posts; Max's socket, subscribed to the session, receives: (POST answered, frame arrived) seconds
+    from the start of each POST, after one message that warms the functions on the way."""
+    import requests
+    import websocket
+
+    dj, lia, max_ = token(running), token(running), token(running)
+    http = requests.Session()
+
+    def call(who: str, method: str, path: str, **body: object) -> dict[str, object]:
+        answer = http.request(method, f"{running.api}{path}", headers={"Authorization": who}, json=body or None)
+        answer.raise_for_status()
+        result: dict[str, object] = answer.json()
+        return result
+
+    session = f"/sessions/{call(dj, 'POST', '/sessions', title='Bench')['session_id']}"
+    call(dj, "POST", f"{session}/start")
+    for listener in (lia, max_):
+        call(listener, "POST", f"{session}/join")
+    api = running.state["websocket_apis"]["LiveWebSocketApi"]
+    url = f"ws://127.0.0.1:{running.gateway_port}/_aws/execute-api/{api['id']}/{api['stage']}?token={max_}"
+    socket = websocket.create_connection(url, timeout=10)
+    socket.send(json.dumps({"action": "subscribe", "session_id": session.rsplit("/", 1)[-1]}))
+    socket.recv()
+    posted, arrived = [], []
+    for n in range(CHAT_MESSAGES + 1):
+        started = time.perf_counter()
+        call(lia, "POST", f"{session}/messages", text=f"bench {n}")
+        answered = time.perf_counter()
+        while json.loads(socket.recv())["type"] != "chat.message":
+            pass
+        posted.append(answered - started)
+        arrived.append(time.perf_counter() - started)
+    socket.close()
+    return posted[1:], arrived[1:]
+
+
 def p95(samples: list[float]) -> float:
     return sorted(samples)[int(len(samples) * 0.95) - 1]
 
@@ -101,6 +141,7 @@ def main(in_process_get_me: list[float]) -> None:
             api = running.state["rest_apis"][running.state["front_api"]]
             direct = timed_gets(f"{running.gateway}/_aws/execute-api/{api['id']}/{api['stage']}/me", id_token)
             invokes = invoke_seconds(root)
+            chat_posted, chat_arrived = chat_arrivals(running)
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
     print(row("through the API port (:3000 in make run)", front))
     print(row("straight to the emulator's API URL", direct))
@@ -109,3 +150,6 @@ def main(in_process_get_me: list[float]) -> None:
     print(f"{'the API port adds (median)':44} {added * 1000:9.2f}           (target < 2 ms)")
     print(f"\nmake invoke PostConfirmationFunction on a running stack, median of {INVOKES}")
     print(f"{'':44} {statistics.median(invokes) * 1000:9.0f} ms")
+    print(f"\nChat, {CHAT_MESSAGES} messages {'median ms':>30} {'p95 ms':>9}")
+    print(row("POST /sessions/{id}/messages answered", chat_posted))
+    print(row("... arrived on another listener's socket", chat_arrived) + "   (target: median < 50 ms)")
