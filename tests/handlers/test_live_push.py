@@ -78,3 +78,18 @@ def test_a_gone_connection_is_removed_and_the_others_still_get_the_frame(
 
 def test_a_session_nobody_listens_to_is_pushed_to_nobody(push: ModuleType) -> None:
     assert push.lambda_handler(sample_event(CHAT), LambdaContext())["delivered"] == 0
+
+
+def test_once_the_session_has_ended_and_its_listeners_are_told_it_has_no_listeners_left(
+    push: ModuleType, connections: ConnectionRepository
+) -> None:
+    listening(connections, "bo-phone")
+    listening(connections, "bo-phone", SCHEDULED)
+    event = sample_event(CHAT)
+    ended = {**event, "detail-type": "session.ended", "detail": {**event["detail"], "data": {"session_id": LIVE}}}
+
+    push.lambda_handler(ended, LambdaContext())
+
+    assert frames_to("bo-phone") == [{"type": "session.ended", "session_id": LIVE, "data": {"session_id": LIVE}}]
+    assert connections.session_connections(LIVE) == []
+    assert connections.session_connections(SCHEDULED) == ["bo-phone"]

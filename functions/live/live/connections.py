@@ -122,6 +122,13 @@ class ConnectionRepository(DynamoRepository):
         for start in range(0, len(keys), 25):  # BatchWriteItem's limit
             self._delete_all(keys[start : start + 25])
 
+    def close_session(self, session_id: str, connection_ids: list[str]) -> None:
+        """Removes the session's subscriptions once it has ended (its listeners have been told); the
+        connections themselves stay open for the other sessions they listen to."""
+        keys = [self._key(session_pk(session_id), SUBSCRIPTION + connection_id) for connection_id in connection_ids]
+        for start in range(0, len(keys), 25):
+            self._delete_all(keys[start : start + 25])
+
     def session_connections(self, session_id: str) -> list[str]:
         """The ids of the connections subscribed to the session: one query on its partition, never a scan."""
         return [item["connection_id"] for item in self._subscriptions(session_id)]

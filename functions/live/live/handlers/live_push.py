@@ -46,6 +46,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     delivery = pusher.fan_out(listeners, frame)
     for connection_id in delivery.gone:
         connections.disconnect(connection_id, also_from=session_id)
+    if frame["type"] == "session.ended":
+        connections.close_session(session_id, listeners)
     metrics.add_metric(name="FramesPushed", unit=MetricUnit.Count, value=delivery.delivered)
     logger.info(
         "pushed",
