@@ -4,6 +4,7 @@ and are told of each other's chat and votes, and of the session's end, without p
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -15,7 +16,7 @@ import requests
 import websocket
 
 from live.connections import ConnectionRepository
-from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -167,8 +168,6 @@ def test_closing_a_socket_removes_its_connection_from_the_session(
 
 def forged(token: str) -> str:
     """The same token claiming another subject: the signature no longer matches."""
-    import base64
-
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["sub"] = "someone-else"
@@ -199,7 +198,7 @@ def test_an_access_token_is_not_an_id_token(local_stack: StackProcess, socket_ur
     access = cognito.initiate_auth(
         ClientId=client_id,
         AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": "Passw0rd!x"},
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
     )["AuthenticationResult"]["AccessToken"]
 
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
