@@ -1,9 +1,11 @@
 """The local stack's figures for `make bench`, each beside what it is compared with in the same run:
 `make run` to the first answered request; warm GET /me through the API port, straight to the emulator's API
-URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack."""
+URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack; a chat
+message from its POST to its arrival on another listener's WebSocket, beside the POST alone."""
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -13,12 +15,15 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 from tools.local_stack.process import StackProcess, scratch_copy, sign_in, sign_up_and_confirm
 
 WARM_CALLS = 50
 STARTS = 3
 INVOKES = 5
+CHAT_MESSAGES = 30
+FANOUT_CONNECTIONS = 1000
 
 
 def first_answer_seconds(root: Path) -> float:
@@ -79,6 +84,88 @@ def invoke_seconds(root: Path) -> list[float]:
     return samples
 
 
+class LiveParty:
+    """A DJ's live session that Lia and Max have joined, through the API port, and the WebSocket URL."""
+
+    def __init__(self, running: StackProcess) -> None:
+        import requests
+
+        self.running, self.http = running, requests.Session()
+        self.dj, self.lia, self.max = token(running), token(running), token(running)
+        self.session_id = str(self.call(self.dj, "POST", "/sessions", title="Bench")["session_id"])
+        self.call(self.dj, "POST", f"/sessions/{self.session_id}/start")
+        for listener in (self.lia, self.max):
+            self.call(listener, "POST", f"/sessions/{self.session_id}/join")
+        api = running.state["websocket_apis"]["LiveWebSocketApi"]
+        self.socket_url = f"ws://127.0.0.1:{running.gateway_port}/_aws/execute-api/{api['id']}/{api['stage']}"
+
+    def call(self, who: str, method: str, path: str, **body: object) -> dict[str, object]:
+        answer = self.http.request(method, f"{self.running.api}{path}", headers={"Authorization": who}, json=body)
+        answer.raise_for_status()
+        result: dict[str, object] = answer.json()
+        return result
+
+    def subscribed(self, who: str) -> Any:
+        import websocket
+
+        socket = websocket.create_connection(f"{self.socket_url}?token={who}", timeout=60)
+        socket.send(json.dumps({"action": "subscribe", "session_id": self.session_id}))
+        assert json.loads(socket.recv())["type"] == "subscribed"
+        return socket
+
+    def chat(self, text: str) -> None:
+        self.call(self.lia, "POST", f"/sessions/{self.session_id}/messages", text=text)
+
+
+def next_chat(socket: Any) -> None:
+    while json.loads(socket.recv())["type"] != "chat.message":
+        pass
+
+
+def chat_arrivals(party: LiveParty) -> tuple[list[float], list[float]]:
+    """Lia posts; Max's socket, subscribed to the session, receives: (POST answered, frame arrived) seconds
+    from the start of each POST, after one message that warms the functions on the way."""
+    socket = party.subscribed(party.max)
+    posted, arrived = [], []
+    for n in range(CHAT_MESSAGES + 1):
+        started = time.perf_counter()
+        party.chat(f"bench {n}")
+        answered = time.perf_counter()
+        next_chat(socket)
+        posted.append(answered - started)
+        arrived.append(time.perf_counter() - started)
+    socket.close()
+    return posted[1:], arrived[1:]
+
+
+def fan_out(party: LiveParty, connections: int = FANOUT_CONNECTIONS) -> tuple[int, list[float]]:
+    """One chat message to `connections` subscribed sockets (the DJ's, opened from 32 threads): how many
+    arrived, and when each did after the POST began."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(32) as pool:
+        sockets = list(pool.map(lambda _: party.subscribed(party.dj), range(connections)))
+    arrivals: list[float] = []
+    lock = threading.Lock()
+
+    def receive(socket: Any) -> None:
+        next_chat(socket)
+        with lock:
+            arrivals.append(time.perf_counter())
+
+    receivers = [threading.Thread(target=receive, args=(socket,), daemon=True) for socket in sockets]
+    for receiver in receivers:
+        receiver.start()
+    started = time.perf_counter()
+    party.chat("to everyone")
+    for receiver in receivers:
+        receiver.join(30)
+    for socket in sockets:
+        socket.close()
+    return len(arrivals), sorted(arrival - started for arrival in arrivals)
+
+
 def p95(samples: list[float]) -> float:
     return sorted(samples)[int(len(samples) * 0.95) - 1]
 
@@ -101,6 +188,9 @@ def main(in_process_get_me: list[float]) -> None:
             api = running.state["rest_apis"][running.state["front_api"]]
             direct = timed_gets(f"{running.gateway}/_aws/execute-api/{api['id']}/{api['stage']}/me", id_token)
             invokes = invoke_seconds(root)
+            party = LiveParty(running)
+            chat_posted, chat_arrived = chat_arrivals(party)
+            delivered, fan_out_arrivals = fan_out(party)
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
     print(row("through the API port (:3000 in make run)", front))
     print(row("straight to the emulator's API URL", direct))
@@ -109,3 +199,10 @@ def main(in_process_get_me: list[float]) -> None:
     print(f"{'the API port adds (median)':44} {added * 1000:9.2f}           (target < 2 ms)")
     print(f"\nmake invoke PostConfirmationFunction on a running stack, median of {INVOKES}")
     print(f"{'':44} {statistics.median(invokes) * 1000:9.0f} ms")
+    print(f"\nChat, {CHAT_MESSAGES} messages {'median ms':>30} {'p95 ms':>9}")
+    print(row("POST /sessions/{id}/messages answered", chat_posted))
+    print(row("... arrived on another listener's socket", chat_arrived) + "   (target: median < 50 ms)")
+    print(f"\nOne chat message to {FANOUT_CONNECTIONS} subscribed sockets: {delivered} delivered")
+    if fan_out_arrivals:
+        print(f"{'median arrival / last arrival':44} {statistics.median(fan_out_arrivals) * 1000:9.0f} "
+              f"{fan_out_arrivals[-1] * 1000:9.0f} ms   (target: last < 2000 ms)")  # fmt: skip

@@ -8,20 +8,26 @@ from typing import Any
 from tools import template
 
 LIVE_FUNCTIONS = [function for function in template.functions() if function.code_dir.name == "live"]
+# The REST half; the realtime functions (WebSocket routes, push) are checked in test_live_realtime_template.py.
+REST_FUNCTIONS = [
+    function
+    for function in LIVE_FUNCTIONS
+    if any(event["Type"] == "Api" for event in function.properties.get("Events", {}).values())
+]
 PUBLIC_ROUTES = {("get", "/sessions"), ("get", "/sessions/{session_id}")}
 
 
 def live_routes() -> list[tuple[str, str, dict[str, Any]]]:
     return [
         (event["Properties"]["Method"].lower(), event["Properties"]["Path"], event["Properties"])
-        for function in LIVE_FUNCTIONS
+        for function in REST_FUNCTIONS
         for event in function.properties.get("Events", {}).values()
         if event["Type"] == "Api"
     ]
 
 
 def test_live_is_three_functions_on_one_code_folder() -> None:
-    assert sorted(function.logical_id for function in LIVE_FUNCTIONS) == [
+    assert sorted(function.logical_id for function in REST_FUNCTIONS) == [
         "LiveChatFunction",
         "LiveQueueFunction",
         "LiveSessionsFunction",
@@ -52,7 +58,7 @@ def test_the_published_description_marks_exactly_the_public_routes_as_needing_no
 
 
 def test_live_functions_publish_as_colmena_live_only() -> None:
-    for function in LIVE_FUNCTIONS:
+    for function in REST_FUNCTIONS:
         puts = [s for s in function.policy_statements if "events:PutEvents" in str(s["Action"])]
         assert puts, function.logical_id
         assert all(s["Condition"] == {"StringEquals": {"events:source": "colmena.live"}} for s in puts)

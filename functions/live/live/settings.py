@@ -15,3 +15,15 @@ class LiveSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LiveSettings:
         return cls(table_name=require("LIVE_TABLE_NAME", environ))
+
+
+@dataclass(frozen=True)
+class WebSocketSettings:
+    """The Live WebSocket API's id and stage: where the push function posts to connections."""
+
+    api_id: str
+    stage: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebSocketSettings:
+        return cls(api_id=require("WEBSOCKET_API_ID", environ), stage=require("WEBSOCKET_STAGE", environ))

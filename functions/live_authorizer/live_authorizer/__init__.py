@@ -1,0 +1,1 @@
+"""The Live WebSocket API's $connect authorizer: a Cognito ID token, verified against the pool's keys."""
