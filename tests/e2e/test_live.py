@@ -139,12 +139,14 @@ def test_an_ended_session_takes_no_one_and_never_goes_live_again(
     assert lia("get", f"{base}/messages").json()["messages"][0]["text"] == "The session has ended"
 
 
-LIVE_SAMPLES = sorted((ROOT / "events").glob("live_*/*.json"))
+# The REST functions' samples; the WebSocket routes' samples name an API of their own, which the functions'
+# narrow execute-api grants refuse on a real stack (see the README), and are driven in tests/handlers.
 FUNCTION_OF = {
     "live_sessions": "LiveSessionsFunction",
     "live_queue": "LiveQueueFunction",
     "live_chat": "LiveChatFunction",
 }
+LIVE_SAMPLES = sorted(path for name in FUNCTION_OF for path in (ROOT / "events" / name).glob("*.json"))
 
 
 @pytest.mark.parametrize("sample", LIVE_SAMPLES, ids=[f"{path.parent.name}/{path.stem}" for path in LIVE_SAMPLES])
