@@ -20,9 +20,10 @@ def live_routes() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def test_live_is_three_functions_on_one_code_folder() -> None:
+def test_live_is_four_functions_on_one_code_folder() -> None:
     assert sorted(function.logical_id for function in LIVE_FUNCTIONS) == [
         "LiveChatFunction",
+        "LiveCleanupFunction",
         "LiveQueueFunction",
         "LiveSessionsFunction",
     ]
@@ -67,7 +68,7 @@ def test_no_live_function_may_scan_or_reach_another_table() -> None:
             assert "LiveTable" in json.dumps(statement["Resource"]), function.logical_id
 
 
-def test_only_the_sessions_function_reads_the_status_index() -> None:
+def test_only_the_sessions_function_and_the_cleanup_read_the_status_index() -> None:
     readers = {
         function.logical_id
         for function in LIVE_FUNCTIONS
@@ -75,7 +76,7 @@ def test_only_the_sessions_function_reads_the_status_index() -> None:
         if "/index/" in json.dumps(statement["Resource"])
     }
 
-    assert readers == {"LiveSessionsFunction"}
+    assert readers == {"LiveSessionsFunction", "LiveCleanupFunction"}
 
 
 def test_sessions_are_listed_from_an_index_keyed_by_status_and_time() -> None:
