@@ -85,3 +85,31 @@ def test_sessions_are_listed_from_an_index_keyed_by_status_and_time() -> None:
 
     assert index["IndexName"] == "ByStatus"
     assert [key["AttributeName"] for key in index["KeySchema"]] == ["gsi1pk", "gsi1sk"]
+
+
+CLEANUP = next(function for function in LIVE_FUNCTIONS if function.logical_id == "LiveCleanupFunction")
+
+
+def test_the_cleanup_runs_on_an_eventbridge_schedule_every_15_minutes() -> None:
+    [event] = CLEANUP.properties["Events"].values()
+
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == "rate(15 minutes)"
+
+
+def test_the_cleanup_thresholds_are_four_hours_idle_and_a_day_past_the_time() -> None:
+    assert CLEANUP.environment["LIVE_IDLE_AFTER_MINUTES"] == "240"
+    assert CLEANUP.environment["LIVE_CANCEL_AFTER_MINUTES"] == "1440"
+
+
+def test_the_cleanup_may_query_the_status_index_update_sessions_and_post_messages_only() -> None:
+    grants = {
+        (action, json.dumps(statement["Resource"]))
+        for statement in CLEANUP.policy_statements
+        if "dynamodb" in str(statement["Action"])
+        for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    }
+    table = json.dumps(template.evaluate({"Fn::GetAtt": ["LiveTable", "Arn"]}))
+    index = json.dumps(template.evaluate({"Fn::Sub": "${LiveTable.Arn}/index/ByStatus"}))
+
+    assert grants == {("dynamodb:Query", index), ("dynamodb:UpdateItem", table), ("dynamodb:PutItem", table)}

@@ -58,7 +58,9 @@ SESSION_CHANGEABLE = frozenset(
         "updated_at",
     }
 )
-SESSION_LIFECYCLE = frozenset({"status", "started_at", "ended_at", "end_reason", "gsi1pk", "gsi1sk", "updated_at"})
+SESSION_LIFECYCLE = frozenset(
+    {"status", "started_at", "ended_at", "end_reason", "gsi1pk", "gsi1sk", "updated_at", "last_activity_at"}
+)
 SONG_UPDATABLE = frozenset({"status", "updated_at"})
 
 
@@ -126,6 +128,8 @@ class LiveRepository(DynamoRepository):
                 "status": str(SessionStatus.LIVE),
                 "started_at": now,
                 "updated_at": now,
+                # Going live is activity: the cleanup measures idleness from here at the earliest.
+                "last_activity_at": now,
                 "gsi1pk": status_pk(SessionStatus.LIVE),
                 "gsi1sk": f"{session_sort_key(live)}#{session.session_id}",
             },
