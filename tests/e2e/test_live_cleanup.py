@@ -78,15 +78,15 @@ def scheduled_event_now() -> dict[str, Any]:
     return {**event, "id": str(uuid.uuid4()), "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def test_two_runs_at_once_end_an_idle_session_once_with_its_message_and_one_event(
-    local_stack: StackProcess, dj: dict[str, str], ended_events: Any
-) -> None:
+def idle_session(local_stack: StackProcess, dj: dict[str, str], title: str) -> str:
+    """A session created and started through the API, then made idle: as if the clock had moved five hours
+    on since it went live, its start (and so its place in the status index) and its last activity are both
+    written back five hours."""
     api = local_stack.api
-    created = requests.post(f"{api}/sessions", json={"title": "Forgotten set"}, headers=dj, timeout=30)
-    session_id = created.json()["session_id"]
+    session_id: str = requests.post(f"{api}/sessions", json={"title": title}, headers=dj, timeout=30).json()[
+        "session_id"
+    ]
     assert requests.post(f"{api}/sessions/{session_id}/start", headers=dj, timeout=30).status_code == 200
-    # As if the clock had moved five hours on since it went live: its start (and so its place in the status
-    # index) and its last activity are both five hours old.
     then = stamp(datetime.now(UTC) - timedelta(hours=5))
     local_stack.client("dynamodb").update_item(
         TableName=str(local_stack.state["outputs"]["LiveTableName"]),
@@ -94,6 +94,19 @@ def test_two_runs_at_once_end_an_idle_session_once_with_its_message_and_one_even
         UpdateExpression="SET started_at = :then, last_activity_at = :then, gsi1sk = :sort",
         ExpressionAttributeValues={":then": {"S": then}, ":sort": {"S": f"{then}#{session_id}"}},
     )
+    return session_id
+
+
+def status_of(local_stack: StackProcess, session_id: str) -> str:
+    status: str = requests.get(f"{local_stack.api}/sessions/{session_id}", timeout=30).json()["status"]
+    return status
+
+
+def test_two_runs_at_once_end_an_idle_session_once_with_its_message_and_one_event(
+    local_stack: StackProcess, dj: dict[str, str], ended_events: Any
+) -> None:
+    api = local_stack.api
+    session_id = idle_session(local_stack, dj, "Forgotten set")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _: run_cleanup(local_stack, scheduled_event_now()), range(2)))
@@ -142,3 +155,26 @@ def test_the_schedule_is_a_rule_every_15_minutes_targeting_the_cleanup(local_sta
     ]
 
     assert [(rule["ScheduleExpression"], rule["State"]) for rule in targeted] == [("rate(15 minutes)", "ENABLED")]
+
+
+def test_a_schedule_rule_fires_the_cleanup_on_its_rate_on_the_local_stack(
+    local_stack: StackProcess, dj: dict[str, str]
+) -> None:
+    """MiniStack runs `rate()` rules itself (a sweep every 10 s); a one-minute rule stands in for the
+    template's 15 minutes, which is the same rule with a longer wait."""
+    events = local_stack.client("events")
+    function = local_stack.state["functions"]["LiveCleanupFunction"]
+    arn = local_stack.client("lambda").get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    rule = f"cleanup-every-minute-{uuid.uuid4().hex[:8]}"
+    session_id = idle_session(local_stack, dj, "Left running")
+    events.put_rule(Name=rule, ScheduleExpression="rate(1 minute)", State="ENABLED")
+    events.put_targets(Rule=rule, Targets=[{"Id": "cleanup", "Arn": arn}])
+    try:
+        deadline = time.monotonic() + 100
+        while status_of(local_stack, session_id) == "live" and time.monotonic() < deadline:
+            time.sleep(2)
+    finally:
+        events.remove_targets(Rule=rule, Ids=["cleanup"])
+        events.delete_rule(Name=rule)
+
+    assert status_of(local_stack, session_id) == "ended"
