@@ -36,7 +36,7 @@ publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if event.get("source") != "aws.events" or event.get("detail-type") != "Scheduled Event":
         raise InvalidEvent("not an EventBridge scheduled event (source aws.events, detail-type Scheduled Event)")
-    # The clock, not the event's time: a delivery EventBridge retried late must not end sessions as of then.
+    # The clock, not the event's `time`: `ended_at` is when a session really ended, even on a late retry.
     result = service.clean_up(repository, publisher, utc_now(), cleanup.idle_after, cleanup.cancel_after)
     metrics.add_metric(name="SessionsEndedIdle", unit=MetricUnit.Count, value=len(result.ended))
     metrics.add_metric(name="SessionsCancelled", unit=MetricUnit.Count, value=len(result.cancelled))
