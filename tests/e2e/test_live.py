@@ -140,7 +140,8 @@ def test_an_ended_session_takes_no_one_and_never_goes_live_again(
 
 
 # The REST functions' samples; the WebSocket routes' samples name an API of their own, which the functions'
-# narrow execute-api grants refuse on a real stack (see the README), and are driven in tests/handlers.
+# narrow execute-api grants refuse on a real stack (see the README), and are driven in tests/handlers;
+# the cleanup's scheduled event has its own test (test_live_cleanup.py).
 FUNCTION_OF = {
     "live_sessions": "LiveSessionsFunction",
     "live_queue": "LiveQueueFunction",

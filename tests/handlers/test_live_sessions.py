@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_seed import ANA, BO, CY, LIVE, NO_VOTING, SCHEDULED, seed_live
+from tests.live_seed import ANA, BO, CY, IDLE, LIVE, NO_VOTING, OVERDUE, SCHEDULED, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
@@ -87,8 +87,8 @@ def test_live_sessions_are_listed_without_a_token_newest_first(api: ModuleType) 
     status, page = call(api, "list_sessions.json")
 
     assert status == 200
-    # Both started at the same instant; the session id breaks the tie.
-    assert [session["session_id"] for session in page["sessions"]] == [NO_VOTING, LIVE]
+    # Two started at the same instant (the session id breaks the tie); the idle one the day before.
+    assert [session["session_id"] for session in page["sessions"]] == [NO_VOTING, LIVE, IDLE]
     assert all(session["status"] == "live" for session in page["sessions"])
 
 
@@ -104,7 +104,7 @@ def test_the_listing_pages_through_every_session_once_with_its_cursor(api: Modul
             break
         parameters = {**parameters, "cursor": page["next_cursor"]}
 
-    assert sorted(seen) == sorted([SCHEDULED, *(session["session_id"] for session in created)])
+    assert sorted(seen) == sorted([SCHEDULED, OVERDUE, *(session["session_id"] for session in created)])
     assert len(seen) == len(set(seen))
     _, first_page = call(api, "list_sessions.json", **query(status="scheduled", limit="100"))
     times = [session["created_at"] for session in first_page["sessions"]]

@@ -26,12 +26,13 @@ def live_routes() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def test_live_is_three_functions_on_one_code_folder() -> None:
+def test_lives_rest_routes_are_three_functions_on_the_contexts_one_code_folder() -> None:
     assert sorted(function.logical_id for function in REST_FUNCTIONS) == [
         "LiveChatFunction",
         "LiveQueueFunction",
         "LiveSessionsFunction",
     ]
+    assert {function.code_dir.name for function in REST_FUNCTIONS} == {"live"}
 
 
 def test_only_listing_and_reading_sessions_skip_the_authorizer() -> None:
@@ -73,7 +74,7 @@ def test_no_live_function_may_scan_or_reach_another_table() -> None:
             assert "LiveTable" in json.dumps(statement["Resource"]), function.logical_id
 
 
-def test_only_the_sessions_function_reads_the_status_index() -> None:
+def test_only_the_sessions_function_and_the_cleanup_read_the_status_index() -> None:
     readers = {
         function.logical_id
         for function in LIVE_FUNCTIONS
@@ -81,7 +82,7 @@ def test_only_the_sessions_function_reads_the_status_index() -> None:
         if "/index/" in json.dumps(statement["Resource"])
     }
 
-    assert readers == {"LiveSessionsFunction"}
+    assert readers == {"LiveSessionsFunction", "LiveCleanupFunction"}
 
 
 def test_sessions_are_listed_from_an_index_keyed_by_status_and_time() -> None:
@@ -90,3 +91,31 @@ def test_sessions_are_listed_from_an_index_keyed_by_status_and_time() -> None:
 
     assert index["IndexName"] == "ByStatus"
     assert [key["AttributeName"] for key in index["KeySchema"]] == ["gsi1pk", "gsi1sk"]
+
+
+CLEANUP = next(function for function in LIVE_FUNCTIONS if function.logical_id == "LiveCleanupFunction")
+
+
+def test_the_cleanup_runs_on_an_eventbridge_schedule_every_15_minutes() -> None:
+    [event] = CLEANUP.properties["Events"].values()
+
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == "rate(15 minutes)"
+
+
+def test_the_cleanup_thresholds_are_four_hours_idle_and_a_day_past_the_time() -> None:
+    assert CLEANUP.environment["LIVE_IDLE_AFTER_MINUTES"] == "240"
+    assert CLEANUP.environment["LIVE_CANCEL_AFTER_MINUTES"] == "1440"
+
+
+def test_the_cleanup_may_query_the_status_index_update_sessions_and_post_messages_only() -> None:
+    grants = {
+        (action, json.dumps(statement["Resource"]))
+        for statement in CLEANUP.policy_statements
+        if "dynamodb" in str(statement["Action"])
+        for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    }
+    table = json.dumps(template.evaluate({"Fn::GetAtt": ["LiveTable", "Arn"]}))
+    index = json.dumps(template.evaluate({"Fn::Sub": "${LiveTable.Arn}/index/ByStatus"}))
+
+    assert grants == {("dynamodb:Query", index), ("dynamodb:UpdateItem", table), ("dynamodb:PutItem", table)}

@@ -22,6 +22,7 @@ import time
 import tomllib
 import urllib.request
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ DEFAULT_API_PORT = 3000
 STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
 LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
 SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, written at deploy time
+NOW = "$now"  # in the seed, the deploy time
 DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
 STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 
@@ -174,19 +176,22 @@ def create_secrets(secretsmanager: Any, secrets: dict[str, str]) -> None:
 
 def seed_tables(dynamodb: Any, physical_ids: dict[str, str], seed: Path = SEED) -> None:
     """Writes the sample events' records (events/seed.json: table logical id -> items), so that every
-    sample event works on a fresh stack, in any order."""
+    sample event works on a fresh stack, in any order. A value `$now` is the time of the deploy: what must be
+    recent whenever the stack starts (a seeded live session's last activity, which the scheduled cleanup
+    would otherwise find idle)."""
     if not seed.exists():
         return
     from boto3.dynamodb.types import TypeSerializer
 
     serializer = TypeSerializer()
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
     for logical_id, items in json.loads(seed.read_text()).items():
         if logical_id not in physical_ids:
             raise DeployFailed(f"{seed.name} seeds {logical_id}, which the template does not declare")
         for item in items:
             dynamodb.put_item(
                 TableName=physical_ids[logical_id],
-                Item={name: serializer.serialize(value) for name, value in item.items()},
+                Item={name: serializer.serialize(now if value == NOW else value) for name, value in item.items()},
             )
 
 

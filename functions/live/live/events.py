@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from colmena.events import DomainEvent, deterministic_event_id
-from live.models import Message, Session, Song
+from live.models import EndReason, Message, Session, Song
 
 SOURCE = "colmena.live"
 
@@ -24,7 +24,13 @@ def session_started(session: Session) -> DomainEvent:
 
 def session_ended(session: Session) -> DomainEvent:
     assert session.ended_at is not None
-    data = {"session_id": session.session_id, "dj_id": session.dj_id, "ended_at": session.ended_at}
+    data = {
+        "session_id": session.session_id,
+        "dj_id": session.dj_id,
+        "ended_at": session.ended_at,
+        # dj, idle or not_started (cancelled by the cleanup)
+        "reason": str(session.end_reason or EndReason.DJ),
+    }
     return _event("session.ended", session.ended_at, data, session.session_id)
 
 

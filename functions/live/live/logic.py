@@ -7,6 +7,7 @@ checks here give the precise answer (403, 404 or 409) for a request that breaks 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
 from live.models import QueueOrder, Session, SessionStatus, Song, SongStatus
@@ -126,3 +127,29 @@ def session_sort_key(session: Session) -> str:
     if session.status is SessionStatus.ENDED and session.ended_at:
         return session.ended_at
     return session.created_at
+
+
+# ---------------------------------------------------------------- the scheduled cleanup
+
+
+def cutoff(now: str, after: timedelta) -> str:
+    """The stored-format time `after` before `now`: whatever happened before it is that old or older."""
+    return (datetime.fromisoformat(now) - after).isoformat(timespec="milliseconds")
+
+
+def is_idle(session: Session, idle_cutoff: str) -> bool:
+    """A live session with no join, song, vote or message since the cutoff (its start counts as activity)."""
+    last = session.last_activity_at or session.started_at or session.created_at
+    return session.status is SessionStatus.LIVE and last < idle_cutoff
+
+
+def cancel_due_from(session: Session) -> str:
+    """When a scheduled session's grace period starts: its scheduled time, or its creation when it has none
+    or was created after it (a time given in the past), so a session is never cancelled before it existed
+    for the whole period."""
+    return max(session.scheduled_for or session.created_at, session.created_at)
+
+
+def is_overdue(session: Session, cancel_cutoff: str) -> bool:
+    """A scheduled session whose time passed before the cutoff and that never started."""
+    return session.status is SessionStatus.SCHEDULED and cancel_due_from(session) < cancel_cutoff

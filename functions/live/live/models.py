@@ -12,6 +12,15 @@ class SessionStatus(StrEnum):
     ENDED = "ended"
 
 
+class EndReason(StrEnum):
+    """Why a session ended: its DJ ended it, the cleanup found it idle, or it never started (cancelled).
+    A cancelled session is an ended one with `not_started`: it never goes live again either."""
+
+    DJ = "dj"
+    IDLE = "idle"
+    NOT_STARTED = "not_started"
+
+
 class SongStatus(StrEnum):
     QUEUED = "queued"
     PLAYING = "playing"
@@ -51,6 +60,9 @@ class Session:
     started_at: str | None = None
     ended_at: str | None = None
     updated_at: str | None = None
+    end_reason: EndReason | None = None
+    # The last join, song, vote or message; the creation until then (what the scheduled cleanup reads).
+    last_activity_at: str | None = None
 
 
 @dataclass(frozen=True)

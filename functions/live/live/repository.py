@@ -20,7 +20,18 @@ from typing import TYPE_CHECKING, Any, cast
 from colmena.errors import InvalidInput
 from colmena.repository import DynamoRepository, Item, from_attributes, to_attributes, translated
 from live.logic import session_sort_key
-from live.models import Message, MessageType, Page, Participant, Session, SessionStatus, Song, SongStatus, Vote
+from live.models import (
+    EndReason,
+    Message,
+    MessageType,
+    Page,
+    Participant,
+    Session,
+    SessionStatus,
+    Song,
+    SongStatus,
+    Vote,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -47,7 +58,9 @@ SESSION_CHANGEABLE = frozenset(
         "updated_at",
     }
 )
-SESSION_LIFECYCLE = frozenset({"status", "started_at", "ended_at", "gsi1pk", "gsi1sk", "updated_at"})
+SESSION_LIFECYCLE = frozenset(
+    {"status", "started_at", "ended_at", "end_reason", "gsi1pk", "gsi1sk", "updated_at", "last_activity_at"}
+)
 SONG_UPDATABLE = frozenset({"status", "updated_at"})
 
 
@@ -115,6 +128,8 @@ class LiveRepository(DynamoRepository):
                 "status": str(SessionStatus.LIVE),
                 "started_at": now,
                 "updated_at": now,
+                # Going live is activity: the cleanup measures idleness from here at the earliest.
+                "last_activity_at": now,
                 "gsi1pk": status_pk(SessionStatus.LIVE),
                 "gsi1sk": f"{session_sort_key(live)}#{session.session_id}",
             },
@@ -124,8 +139,65 @@ class LiveRepository(DynamoRepository):
         )
         return _session(item)
 
-    def end_session(self, session: Session, now: str) -> Session:
+    def end_session(self, session: Session, now: str, reason: EndReason = EndReason.DJ) -> Session:
         """Scheduled or live to ended, once: ConditionFailed when it has ended already."""
+        return self._end(
+            session, now, reason, "attribute_exists(pk) AND #status <> :ended", ended=str(SessionStatus.ENDED)
+        )
+
+    def end_idle_session(self, session: Session, idle_cutoff: str, now: str) -> Session:
+        """Live to ended for idleness, on condition that it is still live and saw no activity since the
+        cutoff: ConditionFailed when another cleanup ended it first, the DJ did, or someone was active."""
+        return self._end(
+            session,
+            now,
+            EndReason.IDLE,
+            "#status = :live AND #last_activity_at < :cutoff",
+            live=str(SessionStatus.LIVE),
+            cutoff=idle_cutoff,
+        )
+
+    def cancel_session(self, session: Session, now: str) -> Session:
+        """Scheduled to ended, never started: ConditionFailed when it started or ended meanwhile."""
+        return self._end(
+            session, now, EndReason.NOT_STARTED, "#status = :scheduled", scheduled=str(SessionStatus.SCHEDULED)
+        )
+
+    def idle_live_sessions(self, idle_cutoff: str) -> list[Session]:
+        """Live sessions with no activity since the cutoff. A session's activity is never older than its
+        start, so only sessions started before the cutoff can be idle: a range on the index's sort key
+        (`<started_at>#<id>`), with the activity itself filtered on the items read."""
+        return self._status_before(SessionStatus.LIVE, idle_cutoff, "last_activity_at < :cutoff", cutoff=idle_cutoff)
+
+    def overdue_scheduled_sessions(self, cancel_cutoff: str) -> list[Session]:
+        """Scheduled sessions created, and scheduled (when they say when), before the cutoff: a range on the
+        index's sort key (`<created_at>#<id>`), with the scheduled time filtered on the items read."""
+        return self._status_before(
+            SessionStatus.SCHEDULED,
+            cancel_cutoff,
+            "attribute_not_exists(scheduled_for) OR scheduled_for < :cutoff",
+            cutoff=cancel_cutoff,
+        )
+
+    def _status_before(self, status: SessionStatus, before: str, filter_: str, **values: str) -> list[Session]:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": BY_STATUS,
+            "KeyConditionExpression": "gsi1pk = :status AND gsi1sk < :before",
+            "FilterExpression": filter_,
+            "ExpressionAttributeValues": to_attributes(
+                {":status": status_pk(status), ":before": before, **{f":{k}": v for k, v in values.items()}}
+            ),
+        }
+        sessions: list[Session] = []
+        while True:
+            response = self._client.query(**request)
+            sessions.extend(_session(from_attributes(item)) for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return sessions
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _end(self, session: Session, now: str, reason: EndReason, condition: str, **values: str) -> Session:
         ended = replace(session, status=SessionStatus.ENDED, ended_at=now)
         item = self._set_fields(
             session_pk(session.session_id),
@@ -133,13 +205,14 @@ class LiveRepository(DynamoRepository):
             {
                 "status": str(SessionStatus.ENDED),
                 "ended_at": now,
+                "end_reason": str(reason),
                 "updated_at": now,
                 "gsi1pk": status_pk(SessionStatus.ENDED),
                 "gsi1sk": f"{session_sort_key(ended)}#{session.session_id}",
             },
-            "attribute_exists(pk) AND #status <> :ended",
+            condition,
             SESSION_LIFECYCLE,
-            ended=str(SessionStatus.ENDED),
+            **values,
         )
         return _session(item)
 
@@ -414,7 +487,8 @@ def _session_item(session: Session) -> Item:
         "started_at": session.started_at,
         "ended_at": session.ended_at,
         "updated_at": session.updated_at,
-        "last_activity_at": session.created_at,
+        "end_reason": str(session.end_reason) if session.end_reason else None,
+        "last_activity_at": session.last_activity_at or session.created_at,
     }
 
 
@@ -436,6 +510,8 @@ def _session(item: Item) -> Session:
         started_at=item.get("started_at"),
         ended_at=item.get("ended_at"),
         updated_at=item.get("updated_at"),
+        end_reason=EndReason(item["end_reason"]) if item.get("end_reason") else None,
+        last_activity_at=item.get("last_activity_at"),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from colmena.errors import Busy, Conflict
@@ -17,8 +19,11 @@ from colmena.repository import ConditionFailed, Contended
 from live import events
 from live.logic import (
     can_join,
+    cutoff,
     ends,
     found,
+    is_idle,
+    is_overdue,
     queue_order,
     require_dj,
     require_live,
@@ -36,6 +41,8 @@ from live.repository import LiveRepository
 MAX_ATTEMPTS = 8
 STARTED_TEXT = "The session is live"
 ENDED_TEXT = "The session has ended"
+IDLE_TEXT = "The session has ended after {hours:g} hours without activity"
+CANCELLED_TEXT = "The session was cancelled: it did not start within {hours:g} hours of its time"
 
 
 def session_of(repository: LiveRepository, session_id: str) -> Session:
@@ -113,6 +120,55 @@ def _system_message(repository: LiveRepository, session: Session, what: str, tex
         repository.add_message(Message(session.session_id, message_id, MessageType.SYSTEM, text, at))
     except ConditionFailed:
         return
+
+
+# ---------------------------------------------------------------- the scheduled cleanup
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """The sessions this run ended: idle live ones, and scheduled ones that never started (cancelled)."""
+
+    ended: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+
+def clean_up(
+    repository: LiveRepository, publisher: EventPublisher, now: str, idle_after: timedelta, cancel_after: timedelta
+) -> Cleanup:
+    """Ends every live session idle for `idle_after` and cancels every scheduled one `cancel_after` past its
+    time. Each write is conditional on what made the session a candidate, so of two runs at once only one
+    ends a session (the other's write fails and it moves on), and activity after the read keeps it live;
+    only the run that ended a session posts its system message and publishes `session.ended`."""
+    result = Cleanup()
+    idle_cutoff = cutoff(now, idle_after)
+    for session in repository.idle_live_sessions(idle_cutoff):
+        if not is_idle(session, idle_cutoff):
+            continue
+        try:
+            ended = repository.end_idle_session(session, idle_cutoff, now)
+        except ConditionFailed:
+            continue
+        _announce_end(repository, publisher, ended, IDLE_TEXT.format(hours=idle_after / timedelta(hours=1)))
+        result.ended.append(ended.session_id)
+    cancel_cutoff = cutoff(now, cancel_after)
+    for session in repository.overdue_scheduled_sessions(cancel_cutoff):
+        if not is_overdue(session, cancel_cutoff):
+            continue
+        try:
+            cancelled = repository.cancel_session(session, now)
+        except ConditionFailed:
+            continue
+        text = CANCELLED_TEXT.format(hours=cancel_after / timedelta(hours=1))
+        _announce_end(repository, publisher, cancelled, text)
+        result.cancelled.append(cancelled.session_id)
+    return result
+
+
+def _announce_end(repository: LiveRepository, publisher: EventPublisher, session: Session, text: str) -> None:
+    assert session.ended_at is not None
+    _system_message(repository, session, "ended", text, session.ended_at)
+    publisher.publish(events.session_ended(session))
 
 
 # ---------------------------------------------------------------- participants

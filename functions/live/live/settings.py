@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from colmena.settings import require
 
@@ -27,3 +28,26 @@ class WebSocketSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebSocketSettings:
         return cls(api_id=require("WEBSOCKET_API_ID", environ), stage=require("WEBSOCKET_STAGE", environ))
+
+
+@dataclass(frozen=True)
+class CleanupSettings:
+    """The scheduled cleanup's thresholds, from the template: minutes without activity before a live session
+    ends, and minutes past its time before a scheduled session that never started is cancelled."""
+
+    idle_after: timedelta
+    cancel_after: timedelta
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> CleanupSettings:
+        return cls(
+            idle_after=_minutes("LIVE_IDLE_AFTER_MINUTES", environ),
+            cancel_after=_minutes("LIVE_CANCEL_AFTER_MINUTES", environ),
+        )
+
+
+def _minutes(name: str, environ: Mapping[str, str] | None) -> timedelta:
+    text = require(name, environ)
+    if not text.isdigit() or int(text) == 0:
+        raise ValueError(f"environment variable {name} must be a whole number of minutes above 0, not {text!r}")
+    return timedelta(minutes=int(text))

@@ -1,0 +1,51 @@
+"""Live's scheduled cleanup, run by an EventBridge schedule every 15 minutes: ends live sessions idle for
+LIVE_IDLE_AFTER_MINUTES and cancels scheduled sessions LIVE_CANCEL_AFTER_MINUTES past their time, each with
+a system chat message and `session.ended` on the bus. Safe to run twice at once (see service.clean_up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import dynamodb_client, events_client
+from colmena.clock import utc_now
+from colmena.errors import InvalidEvent
+from colmena.events import EventPublisher
+from colmena.settings import EventBusSettings
+from live import service
+from live.events import SOURCE
+from live.repository import LiveRepository
+from live.settings import CleanupSettings, LiveSettings
+
+settings = LiveSettings.from_env()
+cleanup = CleanupSettings.from_env()
+bus = EventBusSettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+repository = LiveRepository(dynamodb_client(), settings.table_name)
+publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics(raise_on_empty_metrics=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if event.get("source") != "aws.events" or event.get("detail-type") != "Scheduled Event":
+        raise InvalidEvent("not an EventBridge scheduled event (source aws.events, detail-type Scheduled Event)")
+    # The clock, not the event's `time`: `ended_at` is when a session really ended, even on a late retry.
+    result = service.clean_up(repository, publisher, utc_now(), cleanup.idle_after, cleanup.cancel_after)
+    metrics.add_metric(name="SessionsEndedIdle", unit=MetricUnit.Count, value=len(result.ended))
+    metrics.add_metric(name="SessionsCancelled", unit=MetricUnit.Count, value=len(result.cancelled))
+    logger.info(
+        "cleanup done", extra={"ended": result.ended, "cancelled": result.cancelled, "event_id": event.get("id")}
+    )
+    return {
+        "ended": len(result.ended),
+        "cancelled": len(result.cancelled),
+        "ended_sessions": result.ended,
+        "cancelled_sessions": result.cancelled,
+    }

@@ -1,0 +1,201 @@
+"""Live's scheduled cleanup against moto, on the table built from template.yaml: what it ends, what it
+leaves, and that two runs at once end each session once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from colmena.errors import Conflict
+from colmena.events import EventPublisher
+from colmena.repository import ConditionFailed
+from live import service
+from live.models import EndReason, MessageType, Session, SessionStatus
+from live.repository import LiveRepository
+from tests.repository import test_live_repository as live
+
+# The same fixtures as the rest of Live's repository tests.
+repository = live.repository
+publisher = live.publisher
+atomic_calls = live.atomic_calls
+
+STARTED = "2026-11-25T10:00:00.000+00:00"
+NOW = "2026-11-25T15:00:00.000+00:00"  # five hours later
+RECENT = "2026-11-25T14:30:00.000+00:00"
+IDLE_AFTER = timedelta(hours=4)
+CANCEL_AFTER = timedelta(hours=24)
+
+
+def started(repository: LiveRepository, session_id: str, at: str = STARTED) -> Session:
+    session = Session(session_id, "dj-1", "Friday", SessionStatus.SCHEDULED, at)
+    repository.create_session(session)
+    return repository.start_session(session, at)
+
+
+def scheduled(repository: LiveRepository, session_id: str, scheduled_for: str | None) -> Session:
+    session = Session(
+        session_id,
+        "dj-1",
+        "Later",
+        SessionStatus.SCHEDULED,
+        "2026-11-20T09:00:00.000+00:00",
+        scheduled_for=scheduled_for,
+    )
+    repository.create_session(session)
+    return session
+
+
+def clean_up(repository: LiveRepository, publisher: EventPublisher, now: str = NOW) -> service.Cleanup:
+    return service.clean_up(repository, publisher, now, IDLE_AFTER, CANCEL_AFTER)
+
+
+def every_event(published: Any) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    while batch := published():
+        events += batch
+    return events
+
+
+def ended_events(published: Any) -> list[str]:
+    return [e["detail"]["data"]["session_id"] for e in every_event(published) if e["detail-type"] == "session.ended"]
+
+
+def system_messages(repository: LiveRepository, session_id: str) -> list[str]:
+    page = repository.messages(session_id, 100, None)
+    return [message.text for message in page.items if message.type is MessageType.SYSTEM]
+
+
+def test_a_live_session_idle_for_four_hours_is_ended_with_a_message_and_an_event(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    started(repository, "idle")
+
+    result = clean_up(repository, publisher)
+
+    session = repository.get_session("idle")
+    assert result.ended == ["idle"] and result.cancelled == []
+    assert session is not None
+    assert (session.status, session.end_reason, session.ended_at) == (SessionStatus.ENDED, EndReason.IDLE, NOW)
+    assert "The session has ended after 4 hours without activity" in system_messages(repository, "idle")
+    [event] = [e for e in every_event(published) if e["detail-type"] == "session.ended"]
+    assert event["detail"]["data"] == {
+        "session_id": "idle",
+        "dj_id": "dj-1",
+        "ended_at": NOW,
+        "reason": "idle",
+    }
+
+
+def test_a_live_session_with_recent_activity_is_left_live(
+    repository: LiveRepository, publisher: EventPublisher
+) -> None:
+    started(repository, "busy")
+    repository.touch("busy", RECENT)
+
+    result = clean_up(repository, publisher)
+
+    session = repository.get_session("busy")
+    assert result.ended == [] and session is not None and session.status is SessionStatus.LIVE
+
+
+def test_activity_between_the_cleanup_reading_a_session_and_ending_it_keeps_it_live(
+    repository: LiveRepository, publisher: EventPublisher, monkeypatch: pytest.MonkeyPatch, published: Any
+) -> None:
+    started(repository, "s-1")
+    candidates = repository.idle_live_sessions
+
+    def read_then_someone_chats(idle_cutoff: str) -> list[Session]:
+        found = candidates(idle_cutoff)
+        repository.touch("s-1", RECENT)
+        return found
+
+    monkeypatch.setattr(repository, "idle_live_sessions", read_then_someone_chats)
+
+    result = clean_up(repository, publisher)
+
+    session = repository.get_session("s-1")
+    assert result.ended == [] and session is not None and session.status is SessionStatus.LIVE
+    assert system_messages(repository, "s-1") == [] and ended_events(published) == []
+
+
+def test_ending_for_idleness_is_refused_once_the_session_saw_activity_after_the_cutoff(
+    repository: LiveRepository,
+) -> None:
+    session = started(repository, "s-1")
+    repository.touch("s-1", RECENT)
+
+    with pytest.raises(ConditionFailed):
+        repository.end_idle_session(session, "2026-11-25T11:00:00.000+00:00", NOW)
+
+
+def test_two_cleanups_at_once_end_each_idle_session_once(
+    repository: LiveRepository, publisher: EventPublisher, published: Any, atomic_calls: None
+) -> None:
+    sessions = [f"s-{n}" for n in range(6)]
+    for session_id in sessions:
+        started(repository, session_id)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(lambda _: clean_up(repository, publisher), range(2))
+
+    assert sorted(first.ended + second.ended) == sessions
+    assert sorted(ended_events(published)) == sessions
+    for session_id in sessions:
+        assert system_messages(repository, session_id) == ["The session has ended after 4 hours without activity"]
+
+
+def test_a_scheduled_session_a_day_past_its_time_is_cancelled(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    scheduled(repository, "overdue", "2026-11-24T14:00:00.000+00:00")
+
+    result = clean_up(repository, publisher)
+
+    session = repository.get_session("overdue")
+    assert result.cancelled == ["overdue"] and result.ended == []
+    assert session is not None and (session.status, session.end_reason) == (SessionStatus.ENDED, EndReason.NOT_STARTED)
+    assert system_messages(repository, "overdue") == [
+        "The session was cancelled: it did not start within 24 hours of its time"
+    ]
+    assert ended_events(published) == ["overdue"]
+
+
+def test_a_scheduled_session_less_than_a_day_past_its_time_is_kept(
+    repository: LiveRepository, publisher: EventPublisher
+) -> None:
+    scheduled(repository, "soon", "2026-11-24T15:00:00.000+00:00")
+    scheduled(repository, "later", "2026-11-30T20:00:00.000+00:00")
+
+    assert clean_up(repository, publisher).cancelled == []
+
+
+def test_a_session_that_starts_before_the_cancel_lands_is_not_cancelled(repository: LiveRepository) -> None:
+    session = scheduled(repository, "s-1", "2026-11-24T14:00:00.000+00:00")
+    repository.start_session(session, NOW)
+
+    with pytest.raises(ConditionFailed):
+        repository.cancel_session(session, NOW)
+
+
+def test_a_cancelled_session_never_goes_live(repository: LiveRepository, publisher: EventPublisher) -> None:
+    scheduled(repository, "s-1", "2026-11-24T14:00:00.000+00:00")
+    clean_up(repository, publisher)
+
+    with pytest.raises(Conflict, match="cannot go live again"):
+        service.start_session(repository, publisher, "s-1", "dj-1", NOW)
+
+
+def test_a_session_ended_by_its_dj_is_not_a_candidate(repository: LiveRepository, publisher: EventPublisher) -> None:
+    repository.end_session(started(repository, "s-1"), "2026-11-25T10:30:00.000+00:00")
+
+    assert clean_up(repository, publisher) == service.Cleanup()
+
+
+def test_only_sessions_started_before_the_cutoff_are_read(repository: LiveRepository) -> None:
+    started(repository, "old")
+    started(repository, "new", at="2026-11-25T14:00:00.000+00:00")
+
+    assert [s.session_id for s in repository.idle_live_sessions("2026-11-25T11:00:00.000+00:00")] == ["old"]
