@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field
 
+from colmena.changes import PartialChange
 from colmena.currencies import CIRCULATING_CURRENCIES
 from colmena.http import Caller
 from identity.models import Language, User, UserSettings, UserStatus
@@ -36,40 +37,12 @@ TimeZone = Annotated[str, Field(max_length=64, examples=["Europe/Madrid"]), Afte
 Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_iso_4217_currency)]
 
 
-def _honest_change_schema(schema: dict[str, Any]) -> None:
-    """The published schema refuses what the API refuses: a field is left out, never null (None in Python
-    only marks a field left out, which `changes()` never reads), and at least one is given."""
-    for field in schema["properties"].values():
-        field.pop("default", None)
-        field.update(next(kind for kind in field.pop("anyOf") if kind != {"type": "null"}))
-    schema["minProperties"] = 1
-
-
-class SettingsChange(BaseModel):
+class SettingsChange(PartialChange):
     """The settings to change; the fields left out keep their value."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_honest_change_schema)
 
     language: Language | None = None
     timezone: TimeZone | None = None
     currency: Currency | None = None
-
-    @field_validator("language", "timezone", "currency", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        # Fields may be left out, but an explicit null would erase a setting every product relies on.
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep its value")
-        return value
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> SettingsChange:
-        if not self.model_fields_set:
-            raise ValueError("give at least one of language, timezone, currency")
-        return self
-
-    def changes(self) -> dict[str, str]:
-        return {name: str(getattr(self, name)) for name in sorted(self.model_fields_set)}
 
 
 class Me(BaseModel):

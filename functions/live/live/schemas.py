@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from colmena.changes import PartialChange
 from colmena.clock import normalized_timestamp
 from live.logic import chat_text
 from live.models import (
@@ -47,15 +48,6 @@ MaxParticipants = Annotated[int, Field(ge=1, le=10_000)]
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
-def _honest_change_schema(schema: dict[str, Any]) -> None:
-    """The published schema refuses what the API refuses: a field is left out, never null, and at least
-    one is given (as Identity's settings change)."""
-    for field in schema["properties"].values():
-        field.pop("default", None)
-        field.update(next(kind for kind in field.pop("anyOf") if kind != {"type": "null"}))
-    schema["minProperties"] = 1
-
-
 class NewSession(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -72,10 +64,8 @@ class NewSession(BaseModel):
         return self.model_dump(mode="json")
 
 
-class SessionChange(BaseModel):
+class SessionChange(PartialChange):
     """What the DJ changes; the fields left out keep their value."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_honest_change_schema)
 
     title: Title | None = None
     description: Description | None = None
@@ -85,23 +75,6 @@ class SessionChange(BaseModel):
     max_participants: MaxParticipants | None = None
     voting_enabled: bool | None = None
     tips_enabled: bool | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep its value")
-        return value
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> SessionChange:
-        if not self.model_fields_set:
-            raise ValueError("give at least one field to change")
-        return self
-
-    def changes(self) -> dict[str, Any]:
-        dumped = self.model_dump(mode="json")
-        return {name: dumped[name] for name in sorted(self.model_fields_set)}
 
 
 class SessionView(BaseModel):
