@@ -82,7 +82,7 @@ def apply(event: dict[str, Any]) -> dict[str, str]:
 @tracer.capture_method
 def stripe_webhook() -> WebhookReceipt:
     request = app.current_event
-    event = stripe.verified_event(request.decoded_body or "", request.get_header_value("Stripe-Signature"))
+    event = stripe.verified_event(request.decoded_body or "", request.headers.get("Stripe-Signature"))
     try:
         receipt = apply(event=event)
     except IdempotencyAlreadyInProgressError as error:
