@@ -218,7 +218,8 @@ class Store:
 
     def create_payment_intent(self, values: Json, request: Request) -> Json:
         params = Params(values, {"amount", "currency", "transfer_data", "application_fee_amount", "metadata",
-                                 "automatic_payment_methods", "payment_method_types", "payment_method", "confirm",
+                                 "automatic_payment_methods", "payment_method_types", "allowed_payment_method_types",
+                                 "payment_method", "confirm",
                                  "description", "receipt_email", "statement_descriptor_suffix", "transfer_group",
                                  "return_url", "capture_method"})  # fmt: skip
         amount = self._amount(params)
@@ -236,11 +237,13 @@ class Store:
                     "(transfer_data[destination])",
                     param="application_fee_amount",
                 )
-            extra = {"transfer_data": transfer_data, "application_fee_amount": fee,
+            extra: Json = {"transfer_data": transfer_data, "application_fee_amount": fee,
                      "description": params.string("description"), "receipt_email": params.string("receipt_email"),
                      "transfer_group": params.string("transfer_group"),
                      "statement_descriptor_suffix": params.string("statement_descriptor_suffix")}  # fmt: skip
-            intent = objects.payment_intent(amount, currency, params.metadata(), types, automatic, extra)
+            if params.has("allowed_payment_method_types"):
+                extra["allowed_payment_method_types"] = types
+            intent = objects.payment_intent(amount, currency, params.metadata(), types or ["card"], automatic, extra)
             method = params.string("payment_method")
             if method is not None:
                 self._test_method(method)
@@ -269,23 +272,26 @@ class Store:
         return amount
 
     @staticmethod
-    def _payment_method_types(params: Params) -> tuple[bool, list[str]]:
+    def _payment_method_types(params: Params) -> tuple[bool, list[str] | None]:
+        """Whether automatic payment methods are on, and the types the caller allows: `payment_method_types`
+        until API version 2026-10-28, `allowed_payment_method_types` in the pinned library's version."""
         automatic = params.hash("automatic_payment_methods", {"enabled", "allow_redirects"})
-        types = params.strings("payment_method_types")
-        if automatic is not None and types is not None:
+        listed = [name for name in ("payment_method_types", "allowed_payment_method_types") if params.has(name)]
+        if len(listed) + (automatic is not None) > 1:
             raise invalid_request(
-                "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
-                param="automatic_payment_methods",
+                f"You may only specify one of these parameters: automatic_payment_methods, {', '.join(listed)}.",
+                param="automatic_payment_methods" if automatic is not None else listed[-1],
             )
+        types = params.strings(listed[0]) if listed else None
         for kind in types or []:
             if kind != "card":
                 raise invalid_request(
                     f"The payment method type {kind!r} is not available on the local Stripe (only card).",
-                    param="payment_method_types",
+                    param=listed[0],
                 )
         # Since API version 2023-08-16 automatic payment methods are on unless the caller lists types.
         enabled = types is None and (automatic is None or automatic.boolean("enabled") is not False)
-        return enabled, types or ["card"]
+        return enabled, types
 
     def _transfer_data(self, params: Params, amount: int) -> Json | None:
         transfer = params.hash("transfer_data", {"destination", "amount"})
