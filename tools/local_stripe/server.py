@@ -101,10 +101,13 @@ class LocalStripe:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.close_connections()
+        """Ends the server, its connections' threads and the deliveries (a fake never started only frees its
+        port)."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._server.close_connections()
+            self._thread.join()
         self._server.server_close()  # joins the connections' threads
-        self._thread.join()
         self.deliveries.stop()
 
     def __enter__(self) -> LocalStripe:

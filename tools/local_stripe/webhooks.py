@@ -114,7 +114,7 @@ class Deliveries:
         for thread in self._threads:
             thread.start()
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
         """Stops scheduling and lets the attempts under way end (each within the retry's timeout; a stop
         waits `timeout` seconds at most for them)."""
         with self._changed:
