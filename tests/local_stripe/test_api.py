@@ -16,6 +16,7 @@ from tests.local_stripe.support import API_KEY, OTHER_API_KEY, Receiver, eventua
 from tools.local_stripe import LocalStripe
 from tools.local_stripe.errors import StripeError
 from tools.local_stripe.forms import decode
+from tools.local_stripe.idempotency import IdempotencyKeys
 
 
 def client_with(local_stripe: LocalStripe, api_key: str) -> stripe.StripeClient:
@@ -176,6 +177,16 @@ def test_an_api_request_names_itself_and_its_key_in_the_events_it_causes(
 
     assert intent.last_response is not None
     assert created["request"] == {"id": intent.last_response.request_id, "idempotency_key": "tip-42"}
+
+
+def test_a_retry_while_the_first_request_runs_is_a_409_idempotency_key_in_use() -> None:
+    keys = IdempotencyKeys()
+    keys.begin(API_KEY, "k1", "POST /v1/payment_intents", {"amount": "500"}, "req_1")
+
+    with pytest.raises(StripeError) as refused:
+        keys.begin(API_KEY, "k1", "POST /v1/payment_intents", {"amount": "500"}, "req_2")
+
+    assert (refused.value.status, refused.value.body["code"]) == (409, "idempotency_key_in_use")
 
 
 # --- the form encoding ----------------------------------------------------------------------------
