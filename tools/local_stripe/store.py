@@ -228,30 +228,31 @@ class Store:
             raise invalid_request(f"Invalid currency: {currency}.", param="currency")
         automatic, types = self._payment_method_types(params)
         params.string("capture_method", choices=("automatic", "automatic_async"))
+        metadata, method, confirm = params.metadata(), params.string("payment_method"), params.boolean("confirm")
+        if method is not None:
+            self._test_method(method)
+        elif confirm:
+            raise missing("payment_method")
+        extra: Json = {name: params.string(name) for name in ("description", "receipt_email", "transfer_group",
+                                                               "statement_descriptor_suffix")}  # fmt: skip
+        if params.has("allowed_payment_method_types"):
+            extra["allowed_payment_method_types"] = types
         with self._lock:
-            transfer_data = self._transfer_data(params, amount)
-            fee = params.integer("application_fee_amount")
-            if fee is not None and (transfer_data is None or not 0 <= fee <= amount):
+            extra["transfer_data"] = self._transfer_data(params, amount)
+            extra["application_fee_amount"] = fee = params.integer("application_fee_amount")
+            if fee is not None and (extra["transfer_data"] is None or not 0 <= fee <= amount):
                 raise invalid_request(
                     "application_fee_amount must be between 0 and the amount, and needs a destination payment "
                     "(transfer_data[destination])",
                     param="application_fee_amount",
                 )
-            extra: Json = {"transfer_data": transfer_data, "application_fee_amount": fee,
-                     "description": params.string("description"), "receipt_email": params.string("receipt_email"),
-                     "transfer_group": params.string("transfer_group"),
-                     "statement_descriptor_suffix": params.string("statement_descriptor_suffix")}  # fmt: skip
-            if params.has("allowed_payment_method_types"):
-                extra["allowed_payment_method_types"] = types
-            intent = objects.payment_intent(amount, currency, params.metadata(), types or ["card"], automatic, extra)
-            method = params.string("payment_method")
+            intent = objects.payment_intent(amount, currency, metadata, types or ["card"], automatic, extra)
             if method is not None:
-                self._test_method(method)
                 intent["payment_method"], intent["status"] = method, "requires_confirmation"
             self.intents[intent["id"]] = intent
             self._event("payment_intent.created", intent, request)
         self._flush()
-        if method is not None and params.boolean("confirm"):
+        if confirm:
             return self.confirm(intent["id"], {}, request)
         return self.get("payment_intent", intent["id"])
 
