@@ -60,6 +60,17 @@ def test_a_new_express_account_cannot_take_payments_before_its_onboarding(client
     assert abs(account["created"] - time.time()) < 5
 
 
+def test_an_accounts_business_profile_is_kept(client: stripe.StripeClient) -> None:
+    account = client.v1.accounts.create(
+        params={"type": "express", "business_profile": {"name": "DJ Ana", "product_description": "Live sets"}}
+    ).to_dict()
+
+    assert (account["business_profile"]["name"], account["business_profile"]["product_description"]) == (
+        "DJ Ana",
+        "Live sets",
+    )
+
+
 def test_an_account_is_retrieved_as_it_was_created(client: stripe.StripeClient) -> None:
     created = express_account(client)
 

@@ -78,10 +78,11 @@ def test_listing_payment_method_types_turns_automatic_payment_methods_off(
         ({"payment_method_types": ["card"]}, "automatic_payment_methods", None),
         ({"tip_amount": 5}, "tip_amount", None),
         ({"confirm": True}, "payment_method", "parameter_missing"),
+        ({"on_behalf_of": "acct_missing"}, "on_behalf_of", "resource_missing"),
     ],
     ids=["no amount", "too small", "unknown currency", "no such destination", "fee without destination",
          "fee above the amount", "both payment method settings", "unknown parameter",
-         "confirm without a payment method"],
+         "confirm without a payment method", "on behalf of no account"],
 )  # fmt: skip
 def test_a_payment_intent_with_a_missing_or_invalid_param_is_a_400_naming_it(
     client: stripe.StripeClient, destination: str, overrides: dict[str, Any], param: str, code: str | None

@@ -133,7 +133,7 @@ class Store:
 
     def create_account(self, values: Json) -> Json:
         params = Params(values, {"type", "email", "country", "metadata", "capabilities", "business_type",
-                                 "default_currency"})  # fmt: skip
+                                 "business_profile", "default_currency"})  # fmt: skip
         account_type = params.string("type", required=True, choices=("express", "standard", "custom"))
         email = params.string("email")
         if email is not None and "@" not in email:
@@ -146,6 +146,12 @@ class Store:
         )
         business_types = ("individual", "company", "non_profit", "government_entity")
         created["business_type"] = params.string("business_type", choices=business_types)
+        profile = params.hash("business_profile", set(created["business_profile"]))
+        if profile is not None:
+            created["business_profile"].update({name: profile.string(name) for name in profile.values})
+        default_currency = params.string("default_currency")
+        if default_currency is not None:
+            created["default_currency"] = self._currency(params, "default_currency")
         with self._lock:
             self.accounts[created["id"]] = created
             return copy.deepcopy(created)
@@ -221,11 +227,9 @@ class Store:
                                  "automatic_payment_methods", "payment_method_types", "allowed_payment_method_types",
                                  "payment_method", "confirm",
                                  "description", "receipt_email", "statement_descriptor_suffix", "transfer_group",
-                                 "return_url", "capture_method"})  # fmt: skip
+                                 "return_url", "capture_method", "on_behalf_of"})  # fmt: skip
         amount = self._amount(params)
-        currency = str(params.string("currency", required=True)).lower()
-        if currency not in CURRENCIES:
-            raise invalid_request(f"Invalid currency: {currency}.", param="currency")
+        currency = self._currency(params, "currency")
         automatic, types = self._payment_method_types(params)
         params.string("capture_method", choices=("automatic", "automatic_async"))
         metadata, method, confirm = params.metadata(), params.string("payment_method"), params.boolean("confirm")
@@ -238,6 +242,9 @@ class Store:
         if params.has("allowed_payment_method_types"):
             extra["allowed_payment_method_types"] = types
         with self._lock:
+            extra["on_behalf_of"] = on_behalf_of = params.string("on_behalf_of")
+            if on_behalf_of is not None and on_behalf_of not in self.accounts:
+                raise no_such("account", on_behalf_of, param="on_behalf_of", status=400)
             extra["transfer_data"] = self._transfer_data(params, amount)
             extra["application_fee_amount"] = fee = params.integer("application_fee_amount")
             if fee is not None and (extra["transfer_data"] is None or not 0 <= fee <= amount):
@@ -255,6 +262,13 @@ class Store:
         if confirm:
             return self.confirm(intent["id"], {}, request)
         return self.get("payment_intent", intent["id"])
+
+    @staticmethod
+    def _currency(params: Params, name: str) -> str:
+        currency = str(params.string(name, required=True)).lower()
+        if currency not in CURRENCIES:
+            raise invalid_request(f"Invalid currency: {currency}.", param=name)
+        return currency
 
     @staticmethod
     def _amount(params: Params) -> int:
