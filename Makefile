@@ -70,7 +70,7 @@ build: $(SAM_VENV)/.installed ## sam build for AWS (arm64, compiled), into .aws-
 build-host: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build for this machine's architecture, into .build/host
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) tools/build_host.py
 
-run: install ## the whole application on the local stack (API on :3000, AWS endpoint on :4566); Ctrl-C stops it
+run: install ## the whole application on the local stack (API on :3000, AWS endpoint on :4566, local Stripe on :12111); Ctrl-C stops it
 	$(PY) -m tools.local_stack
 
 invoke: install ## run one function on the local stack: make invoke FN=<LogicalId> EVENT=events/<function>/<file>.json

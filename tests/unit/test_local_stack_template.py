@@ -197,7 +197,7 @@ def test_the_committed_local_values_give_every_secret_of_the_project_a_value() -
     secrets = LocalValues.read().secrets_for(template.template())
 
     assert set(secrets) == {"colmena/dev/stripe", "colmena/dev/twilio", "colmena/dev/elevenlabs"}
-    assert set(json.loads(secrets["colmena/dev/stripe"])) == {"api_key", "webhook_secret"}
+    assert set(json.loads(secrets["colmena/dev/stripe"])) == {"api_key", "webhook_secret", "connect_webhook_secret"}
     assert set(json.loads(secrets["colmena/dev/twilio"])) == {"account_sid", "auth_token"}
     assert set(json.loads(secrets["colmena/dev/elevenlabs"])) == {"api_key"}
 

@@ -63,7 +63,7 @@ NOT_INHERITED = (
 @dataclass
 class StackProcess:
     root: Path
-    ports: list[int] = field(default_factory=lambda: free_ports(2))
+    ports: list[int] = field(default_factory=lambda: free_ports(3))
     process: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
@@ -77,12 +77,17 @@ class StackProcess:
     def api_port(self) -> int:
         return self.ports[1]
 
+    @property
+    def stripe_port(self) -> int:
+        return self.ports[2]
+
     def launch(self) -> StackProcess:
         """Starts `make run`'s process without waiting for it."""
         environment = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tools.local_stack",
-             "--gateway-port", str(self.gateway_port), "--api-port", str(self.api_port)],
+             "--gateway-port", str(self.gateway_port), "--api-port", str(self.api_port),
+             "--stripe-port", str(self.stripe_port)],
             cwd=self.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -137,6 +142,11 @@ class StackProcess:
     @property
     def api(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def stripe(self) -> str:
+        """The local Stripe's base address (`StripeClient(..., base_addresses={"api": stack.stripe})`)."""
+        return f"http://127.0.0.1:{self.stripe_port}"
 
     def client(self, service: str) -> Any:
         return stack.client(service, self.gateway_port)

@@ -3,7 +3,8 @@ stack, with the parameters and secrets of local-values.toml; one REST API on its
 template's paths; the functions reloaded when their code or one of their layers changes.
 
 One process: the emulator serves in the foreground, and a thread packages, deploys and then watches the code.
-Ctrl-C stops both, the workers, and removes every temporary folder the run made."""
+The local Stripe (tools/local_stripe) serves from a thread of the same process, with the Stripe secret's local
+values. Ctrl-C stops them all, the workers, and removes every temporary folder the run made."""
 
 from __future__ import annotations
 
@@ -29,12 +30,17 @@ from typing import Any
 from tools import template
 from tools.build_host import host_architecture, host_template
 from tools.local_stack import launcher, package
+from tools.local_stripe import DEFAULT_PORT as DEFAULT_STRIPE_PORT
+from tools.local_stripe import Endpoint, LocalStripe
 
 STACK_NAME = "colmena-local"
 ARTIFACT_BUCKET = "colmena-local-artifacts"
 REGION = "us-east-1"
 DEFAULT_GATEWAY_PORT = 4566
 DEFAULT_API_PORT = 3000
+STRIPE_PARAMETER = "StripeSecretName"  # the parameter naming the secret whose local values the local Stripe uses
+STRIPE_BASE_URL = "StripeApiBaseUrl"  # the parameter that points the functions at Stripe
+STRIPE_WEBHOOK_PATH = "/webhooks/stripe"  # where, on the API port, the local Stripe sends its events
 STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
 LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
 SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, written at deploy time
@@ -97,6 +103,9 @@ class LocalValues:
             secrets=values.get("secrets", {}),
             api=values.get("api"),
         )
+
+    def with_parameters(self, **overrides: str) -> LocalValues:
+        return LocalValues(parameters={**self.parameters, **overrides}, secrets=self.secrets, api=self.api)
 
     def stack_parameters(self, body: dict[str, Any]) -> dict[str, str]:
         """The values of the parameters the template declares (the others are not the template's)."""
@@ -398,12 +407,14 @@ def _reload_layer(lambda_client: Any, deployment: Deployment, layer: str, folder
     print(f"reloaded the layer {layer} ({new_arn})", file=sys.stderr, flush=True)
 
 
-def _save_state(gateway_port: int, deployment: Deployment, api_port: int | None = None) -> None:
+def _save_state(
+    gateway_port: int, deployment: Deployment, api_port: int | None = None, stripe_port: int | None = None
+) -> None:
     path = state_file(gateway_port)
     state = (
         json.loads(path.read_text())
         if api_port is None
-        else {"pid": os.getpid(), "gateway_port": gateway_port, "api_port": api_port}
+        else {"pid": os.getpid(), "gateway_port": gateway_port, "api_port": api_port, "stripe_port": stripe_port}
     )
     state.update(deployment.as_state())
     STATE_DIR.mkdir(parents=True, exist_ok=True)
@@ -435,9 +446,11 @@ def routes(body: dict[str, Any], api: str) -> list[str]:
     return found
 
 
-def summary(deployment: Deployment, body: dict[str, Any], gateway_port: int, api_port: int) -> str:
-    """What `make run` prints: where the API and the AWS endpoint are, every output of the stack, the
-    secrets it created, and how to get a token when the stack has a user pool client."""
+def summary(
+    deployment: Deployment, body: dict[str, Any], gateway_port: int, api_port: int, stripe_url: str | None = None
+) -> str:
+    """What `make run` prints: where the API, the AWS endpoint and the local Stripe are, every output of the
+    stack, the secrets it created, and how to get a token when the stack has a user pool client."""
     gateway = endpoint(gateway_port)
     stage = deployment.parameters.get("Stage")
     lines = [
@@ -452,6 +465,7 @@ def summary(deployment: Deployment, body: dict[str, Any], gateway_port: int, api
             paths = ", ".join(routes(body, logical_id)) or "the template's paths"
             lines.append(f"  API           http://127.0.0.1:{api_port}   (REST API {logical_id}: {paths})")
         lines.append(f"  REST API {logical_id} on the emulator: {url}")
+    lines += _local_stripe_lines(stripe_url, api_port)
     for logical_id, api in deployment.websocket_apis.items():
         lines.append(
             f"  WebSocket API {logical_id}: ws://127.0.0.1:{gateway_port}/_aws/execute-api/{api.id}/{api.stage}"
@@ -472,6 +486,15 @@ def summary(deployment: Deployment, body: dict[str, Any], gateway_port: int, api
     return "\n".join(lines)
 
 
+def _local_stripe_lines(stripe_url: str | None, api_port: int) -> list[str]:
+    if stripe_url is None:
+        return []
+    return [
+        f"  Local Stripe  {stripe_url}   (the {STRIPE_PARAMETER} secret's api_key; its events go to "
+        f"http://127.0.0.1:{api_port}{STRIPE_WEBHOOK_PATH}; admin routes under {stripe_url}/_local/)"
+    ]
+
+
 def _token_how_to(client_id: str, gateway: str, api_port: int) -> str:
     return f"""A token (the local pool's confirmation code is always 123456):
   export AWS_ENDPOINT_URL={gateway} AWS_DEFAULT_REGION={REGION}
@@ -490,12 +513,33 @@ def _warm_the_translator() -> None:
     importlib.import_module("samtranslator.translator.transform")
 
 
-def _bring_up(gateway_port: int, front: launcher.ApiFront, stop: threading.Event, outcome: dict[str, Any]) -> None:
+def local_stripe(values: LocalValues, port: int, api_port: int) -> LocalStripe:
+    """The local Stripe with the local values of the Stripe secret: it takes that secret's api_key and signs
+    the events it sends to the API's webhook route with its webhook secrets, as Stripe would."""
+    keys = values.secrets.get(STRIPE_PARAMETER)
+    if keys is None or "api_key" not in keys or "webhook_secret" not in keys:
+        raise DeployFailed(
+            f"the local Stripe needs [secrets.{STRIPE_PARAMETER}] in {LOCAL_VALUES.name}, with api_key and "
+            "webhook_secret"
+        )
+    endpoint = Endpoint(
+        f"http://127.0.0.1:{api_port}{STRIPE_WEBHOOK_PATH}", keys["webhook_secret"], keys.get("connect_webhook_secret")
+    )
+    return LocalStripe(port=port, api_keys=(keys["api_key"],), endpoint=endpoint)
+
+
+def _bring_up(
+    gateway_port: int,
+    front: launcher.ApiFront,
+    stop: threading.Event,
+    outcome: dict[str, Any],
+    values: LocalValues,
+    stripe: LocalStripe,
+) -> None:
     try:
         # Packaging needs no emulator: it runs while the emulator starts.
         body = host_template(host_architecture())
         watched = Watched.of(body)
-        values = LocalValues.read()
         packaged = package_template(body)
         for service in DEPLOY_SERVICES:
             client(service, gateway_port)
@@ -510,8 +554,8 @@ def _bring_up(gateway_port: int, front: launcher.ApiFront, stop: threading.Event
             front.api_id = deployment.rest_apis[deployment.front_api].id  # last: the front routes once it has it
         if stop.is_set():
             return
-        _save_state(gateway_port, deployment, api_port=front.port)
-        print(summary(deployment, packaged.body, gateway_port, front.port), flush=True)
+        _save_state(gateway_port, deployment, api_port=front.port, stripe_port=stripe.port)
+        print(summary(deployment, packaged.body, gateway_port, front.port, stripe.base_url), flush=True)
         print("ready", flush=True)
         watch_and_reload(gateway_port, deployment, watched, stop)
     except Exception as error:  # any failure stops the whole run, with its reason
@@ -524,37 +568,52 @@ def _interrupt(*_: Any) -> None:
     raise KeyboardInterrupt
 
 
-def run(gateway_port: int, api_port: int) -> int:
-    if gateway_port == api_port:
-        print(f"the emulator and the API need two ports; both are {api_port}", file=sys.stderr)
-        return 1
-    for port, what in ((gateway_port, "the emulator (AWS endpoint)"), (api_port, "the API")):
+def refused_ports(ports: dict[str, int]) -> str | None:
+    """Why `make run` cannot take these ports (what -> port), if it cannot."""
+    if len(set(ports.values())) < len(ports):
+        return f"{', '.join(ports)} need a port each; they are {', '.join(map(str, ports.values()))}"
+    for what, port in ports.items():
         if port_in_use(port):
-            print(
-                f"port {port}, for {what}, is already in use: stop what holds it or pick another",
-                file=sys.stderr,
-            )
-            return 1
+            return f"port {port}, for {what}, is already in use: stop what holds it or pick another"
+    return None
+
+
+def run(gateway_port: int, api_port: int, stripe_port: int = DEFAULT_STRIPE_PORT) -> int:
+    refused = refused_ports(
+        {"the emulator (AWS endpoint)": gateway_port, "the API": api_port, "the local Stripe": stripe_port}
+    )
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return 1
     # SIGTERM stops a run as Ctrl-C does, from the first line on, so the cleanup below always runs.
     signal.signal(signal.SIGTERM, _interrupt)
     work_dir = package.LOCAL_DIR / "run" / str(os.getpid())
     front, stop = launcher.ApiFront(port=api_port), threading.Event()
     outcome: dict[str, Exception] = {}
+    stripe: LocalStripe | None = None
     try:
+        values = LocalValues.read()
+        stripe = local_stripe(values, stripe_port, api_port).start()
+        # The functions call the local Stripe where it actually listens, whatever the local values say.
+        values = values.with_parameters(**{STRIPE_BASE_URL: stripe.base_url})
         launcher.prepare_environment(gateway_port, work_dir)
         threading.Thread(target=_warm_the_translator, daemon=True).start()
-        bring_up = threading.Thread(target=_bring_up, args=(gateway_port, front, stop, outcome), daemon=True)
+        bring_up = threading.Thread(
+            target=_bring_up, args=(gateway_port, front, stop, outcome, values, stripe), daemon=True
+        )
         bring_up.start()
         launcher.apply_patches(package.RUNTIME_PYTHON)
         launcher.serve(front)
     except KeyboardInterrupt:
         pass
-    except RuntimeError as error:  # a launcher that does not fit the installed emulator
+    except (RuntimeError, DeployFailed) as error:  # a launcher that does not fit the emulator, no Stripe keys
         outcome["error"] = error
     finally:
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signal_number, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup short
         stop.set()
+        if stripe is not None:
+            stripe.stop()
         launcher.stop_workers()
         shutil.rmtree(work_dir, ignore_errors=True)
         state_file(gateway_port).unlink(missing_ok=True)
@@ -565,7 +624,8 @@ def run(gateway_port: int, api_port: int) -> int:
 
 
 def port_setting(name: str, default: int) -> int:
-    """A port from the environment (GATEWAY_PORT, API_PORT), refused in one line when it is not one."""
+    """A port from the environment (GATEWAY_PORT, API_PORT, STRIPE_PORT), refused in one line when it is not
+    one."""
     text = os.environ.get(name, "").strip() or str(default)
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise ValueError(f"{name}={text!r} is not a port number (1-65535)")
@@ -576,14 +636,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         gateway_default = port_setting("GATEWAY_PORT", DEFAULT_GATEWAY_PORT)
         api_default = port_setting("API_PORT", DEFAULT_API_PORT)
+        stripe_default = port_setting("STRIPE_PORT", DEFAULT_STRIPE_PORT)
     except ValueError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
     parser = argparse.ArgumentParser(prog="make run", description=__doc__)
     parser.add_argument("--gateway-port", type=int, default=gateway_default)
     parser.add_argument("--api-port", type=int, default=api_default)
+    parser.add_argument("--stripe-port", type=int, default=stripe_default)
     arguments = parser.parse_args(argv)
     if not package.RUNTIME_PYTHON.exists():
         print("the runtime environment is missing: run make install", file=sys.stderr)
         return 1
-    return run(arguments.gateway_port, arguments.api_port)
+    return run(arguments.gateway_port, arguments.api_port, arguments.stripe_port)
