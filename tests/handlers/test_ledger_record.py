@@ -69,3 +69,17 @@ def test_an_event_of_another_type_is_refused_and_nothing_is_stored(handler: Modu
         deliver(handler, "tip_completed.json", **{"detail-type": "tip.created"})
 
     assert dynamodb.scan(TableName="LedgerTable")["Count"] == 0
+
+
+def test_an_event_contradicting_the_recorded_payment_is_refused_and_changes_nothing(
+    handler: ModuleType, dynamodb: Any
+) -> None:
+    deliver(handler, "tip_completed.json")
+    before = dynamodb.scan(TableName="LedgerTable")["Items"]
+    refund = sample_event(EVENTS / "tip_refunded.json")
+    refund["detail"]["data"]["amount"] = 5000
+
+    with pytest.raises(InvalidEvent, match="amount differ"):
+        handler.lambda_handler(refund, LambdaContext())
+
+    assert dynamodb.scan(TableName="LedgerTable")["Items"] == before

@@ -36,10 +36,11 @@ repository = LedgerRepository(dynamodb_client(), settings.table_name)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         fact = parsed(event, TipChanged).fact()
+        recorded = repository.record(fact, utc_now())
     except InvalidEvent as invalid:
-        logger.error("refused: not a tip event", extra={"reason": invalid.message})
+        # Refused, not lost: the invocation fails, is retried, and the event ends in the dead-letter queue.
+        logger.error("refused: not a tip the ledger can record", extra={"reason": invalid.message})
         raise
-    recorded = repository.record(fact, utc_now())
     transaction = recorded.transaction
     if recorded.changed:
         metrics.add_metric(name=f"Transactions{fact.change.title()}", unit=MetricUnit.Count, value=1)
