@@ -292,7 +292,8 @@ def table_definitions() -> dict[str, dict[str, Any]]:
             "KeySchema": properties["KeySchema"],
             "BillingMode": properties.get("BillingMode", "PROVISIONED"),
         }
-        if "GlobalSecondaryIndexes" in properties:
-            definition["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+        for indexes in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+            if indexes in properties:
+                definition[indexes] = properties[indexes]
         definitions[logical_id] = definition
     return definitions
