@@ -1,8 +1,8 @@
 """Tips on the local stack, as the apps and Stripe meet them: a DJ connects to Stripe and completes the local
 Stripe's onboarding (its signed account.updated makes the DJ payable), goes live, a listener tips and pays
 with Stripe's test card through the unmodified `stripe` library, the local Stripe's signed
-payment_intent.succeeded completes the tip, the session's sockets hear of it, and a refund moves it to
-refunded."""
+payment_intent.succeeded completes the tip, the session's sockets hear of it, both users' ledgers show it
+(GET /me/transactions), and a refund moves the tip and both entries to refunded."""
 
 from __future__ import annotations
 
@@ -131,9 +131,16 @@ def test_a_fan_tips_a_payable_dj_pays_and_the_session_hears_of_it_then_a_refund_
                  idempotency_key="fan-first-tip")  # fmt: skip
     assert again["tip_id"] == tip["tip_id"] and again["payment_intent_id"] == tip["payment_intent_id"]
 
+    for token, direction in ((fan, "sent"), (dj, "received")):
+        entry = eventually(ledger_of(local_stack, token, tip), _status("completed"), "the ledger's entry")
+        assert entry is not None
+        assert (entry["direction"], entry["amount"], entry["currency"]) == (direction, 500, "eur")
+
     stripe_client.v1.refunds.create(params={"payment_intent": tip["payment_intent_id"]})
 
     eventually(lambda: tips.get_tip(tip["tip_id"]), _is(TipStatus.REFUNDED), "the tip refunded")
+    for token in (fan, dj):
+        eventually(ledger_of(local_stack, token, tip), _status("refunded"), "the ledger's entry refunded")
 
 
 def test_a_dj_who_has_not_finished_onboarding_takes_no_tip(local_stack: StackProcess) -> None:
@@ -145,6 +152,22 @@ def test_a_dj_who_has_not_finished_onboarding_takes_no_tip(local_stack: StackPro
     refused = call(local_stack, fan, f"/sessions/{session['session_id']}/tips", 409, amount=500, currency="eur")
 
     assert "onboarding" in refused["error"]["message"]
+
+
+def ledger_of(local_stack: StackProcess, token: str, tip: dict[str, Any]) -> Callable[[], dict[str, Any] | None]:
+    return lambda: transaction(local_stack, token, tip)
+
+
+def transaction(local_stack: StackProcess, token: str, tip: dict[str, Any]) -> dict[str, Any] | None:
+    """The user's ledger entry for the tip (GET /me/transactions), if it is there yet."""
+    answer = requests.get(f"{local_stack.api}/me/transactions", headers={"Authorization": token}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    entries: list[dict[str, Any]] = answer.json()["transactions"]
+    return next((entry for entry in entries if entry["payment_intent_id"] == tip["payment_intent_id"]), None)
+
+
+def _status(status: str) -> Callable[[dict[str, Any] | None], bool]:
+    return lambda entry: entry is not None and entry["status"] == status
 
 
 def _is(status: TipStatus) -> Callable[[Tip | None], bool]:
