@@ -132,7 +132,7 @@ def test_an_ended_session_takes_no_one_and_never_goes_live_again(
 
     ended = dj("post", f"{base}/end")
 
-    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    assert ended.status_code == 200 and (ended.json()["status"], ended.json()["end_reason"]) == ("ended", "dj")
     assert dj("post", f"{base}/start").status_code == 409
     assert as_("max")("post", f"{base}/join").status_code == 409
     assert lia("post", f"{base}/messages", json={"text": "still here?"}).status_code == 409

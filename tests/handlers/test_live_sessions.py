@@ -124,6 +124,19 @@ def test_a_session_is_read_without_a_token(api: ModuleType) -> None:
 
     assert status == 200
     assert (session["session_id"], session["status"], session["participant_count"]) == (LIVE, "live", 1)
+    assert session["end_reason"] is None
+
+
+def test_a_session_the_cleanup_cancelled_reads_as_ended_because_it_never_started(
+    api: ModuleType, load_handler: Callable[[str], ModuleType]
+) -> None:
+    cleanup = load_handler("LiveCleanupFunction")
+    cleanup.lambda_handler(sample_event(ROOT / "events" / "live_cleanup" / "scheduled.json"), LambdaContext())
+
+    status, session = call(api, "get_session.json", **in_session(OVERDUE, "/sessions/{session_id}"))
+
+    assert status == 200
+    assert (session["status"], session["end_reason"]) == ("ended", "not_started")
 
 
 def test_a_missing_session_is_a_404(api: ModuleType) -> None:
@@ -183,7 +196,7 @@ def test_ending_a_session_closes_it_posts_a_system_message_and_tells_everyone(
     status, session = call(api, "end_session.json")
 
     assert status == 200
-    assert session["status"] == "ended" and session["ended_at"]
+    assert (session["status"], session["end_reason"]) == ("ended", "dj") and session["ended_at"]
     [event] = events_of(published, "session.ended")
     assert event["detail"]["data"]["session_id"] == NO_VOTING
     chat = load_handler("LiveChatFunction")

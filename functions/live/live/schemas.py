@@ -13,6 +13,7 @@ from colmena.clock import normalized_timestamp
 from live.logic import chat_text
 from live.models import (
     DEFAULT_MAX_PARTICIPANTS,
+    EndReason,
     Message,
     MessageType,
     Page,
@@ -93,6 +94,10 @@ class SessionView(BaseModel):
     created_at: str
     started_at: str | None
     ended_at: str | None
+    end_reason: EndReason | None = Field(
+        description="Why it ended: `dj` (its DJ ended it), `idle` (no activity for hours) or `not_started` "
+        "(cancelled: it never went live); null until it ends"
+    )
 
     @classmethod
     def of(cls, session: Session) -> SessionView:
@@ -112,6 +117,7 @@ class SessionView(BaseModel):
             created_at=session.created_at,
             started_at=session.started_at,
             ended_at=session.ended_at,
+            end_reason=session.end_reason,
         )
 
 
