@@ -13,7 +13,7 @@ from colmena.errors import Conflict
 from colmena.events import EventPublisher
 from colmena.repository import ConditionFailed
 from live import service
-from live.models import EndReason, MessageType, Session, SessionStatus
+from live.models import EndReason, MessageType, Session, SessionStatus, Song
 from live.repository import LiveRepository
 from tests.repository import test_live_repository as live
 
@@ -93,7 +93,7 @@ def test_a_live_session_with_recent_activity_is_left_live(
     repository: LiveRepository, publisher: EventPublisher
 ) -> None:
     started(repository, "busy")
-    repository.touch("busy", RECENT)
+    repository.record_activity("busy", RECENT, stale_before=RECENT)
 
     result = clean_up(repository, publisher)
 
@@ -109,7 +109,7 @@ def test_activity_between_the_cleanup_reading_a_session_and_ending_it_keeps_it_l
 
     def read_then_someone_chats(idle_cutoff: str) -> list[Session]:
         found = candidates(idle_cutoff)
-        repository.touch("s-1", RECENT)
+        repository.record_activity("s-1", RECENT, stale_before=RECENT)
         return found
 
     monkeypatch.setattr(repository, "idle_live_sessions", read_then_someone_chats)
@@ -121,11 +121,42 @@ def test_activity_between_the_cleanup_reading_a_session_and_ending_it_keeps_it_l
     assert system_messages(repository, "s-1") == [] and ended_events(published) == []
 
 
+def test_a_session_whose_recorded_activity_is_just_over_four_hours_old_is_left_live(
+    repository: LiveRepository, publisher: EventPublisher
+) -> None:
+    # Activity in the minute after the recorded one is not recorded, so "4 hours idle" waits that minute too.
+    started(repository, "s-1")
+    repository.record_activity("s-1", "2026-11-25T10:59:30.000+00:00", stale_before=NOW)
+
+    assert clean_up(repository, publisher).ended == []
+
+
+def test_a_cleanup_between_a_votes_recorded_activity_and_its_write_leaves_the_session_live(
+    repository: LiveRepository, publisher: EventPublisher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started(repository, "s-1")
+    position = repository.next_position("s-1", STARTED)
+    repository.add_song(Song("s-1", "song-1", "Title", "Artist", position, "dj-1", STARTED))
+    write_vote = repository.write_vote
+
+    def cleanup_runs_then_the_vote_is_written(*args: Any) -> None:
+        clean_up(repository, publisher)
+        write_vote(*args)
+
+    monkeypatch.setattr(repository, "write_vote", cleanup_runs_then_the_vote_is_written)
+
+    song, _ = service.vote(repository, publisher, "s-1", "song-1", "dj-1", 1, NOW)
+
+    session = repository.get_session("s-1")
+    assert session is not None and session.status is SessionStatus.LIVE
+    assert song.score == 1
+
+
 def test_ending_for_idleness_is_refused_once_the_session_saw_activity_after_the_cutoff(
     repository: LiveRepository,
 ) -> None:
     session = started(repository, "s-1")
-    repository.touch("s-1", RECENT)
+    repository.record_activity("s-1", RECENT, stale_before=RECENT)
 
     with pytest.raises(ConditionFailed):
         repository.end_idle_session(session, "2026-11-25T11:00:00.000+00:00", NOW)

@@ -16,6 +16,8 @@ from live.models import Session, SessionStatus, Song
 from live.repository import LiveRepository
 
 NOW = "2026-11-25T10:00:00.000+00:00"
+HALF_A_MINUTE_LATER = "2026-11-25T10:00:30.000+00:00"
+A_MINUTE_AND_A_SECOND_LATER = "2026-11-25T10:01:01.000+00:00"
 LATER = "2026-11-25T11:00:00.000+00:00"
 DJ = "dj-1"
 
@@ -127,6 +129,77 @@ def test_a_vote_written_on_a_stale_read_is_refused(repository: LiveRepository) -
 
     stored_song = repository.get_song("s-1", "song-1")
     assert stored_song is not None and stored_song.score == 1
+
+
+def test_a_vote_checks_the_session_without_writing_it(repository: LiveRepository, dynamodb: Any) -> None:
+    live_session(repository)
+    song = queued_song(repository)
+    before = stored(dynamodb, "SESSION")
+
+    repository.write_vote(song, "u-1", None, 1, LATER)
+
+    assert stored(dynamodb, "SESSION") == before
+
+
+def test_a_vote_is_refused_by_the_write_itself_once_voting_is_off(repository: LiveRepository, dynamodb: Any) -> None:
+    live_session(repository)
+    song = queued_song(repository)
+    repository.change_session("s-1", DJ, {"voting_enabled": False}, NOW)
+
+    with pytest.raises(ConditionFailed):
+        repository.write_vote(song, "u-1", None, 1, NOW)
+
+    assert repository.get_vote("s-1", "song-1", "u-1") is None
+    assert stored(dynamodb, "SONG#song-1")["score"] == 0
+
+
+def test_a_vote_is_refused_by_the_write_itself_once_the_session_has_ended(repository: LiveRepository) -> None:
+    song = queued_song(repository, session_id=live_session(repository).session_id)
+    session = repository.get_session("s-1")
+    assert session is not None
+    repository.end_session(session, LATER)
+
+    with pytest.raises(ConditionFailed):
+        repository.write_vote(song, "u-1", None, 1, LATER)
+
+
+def test_activity_within_a_minute_of_the_recorded_one_writes_nothing(
+    repository: LiveRepository, publisher: EventPublisher, dynamodb: Any
+) -> None:
+    live_session(repository)
+    queued_song(repository)
+    repository.join("s-1", "u-1", NOW)
+
+    service.vote(repository, publisher, "s-1", "song-1", "u-1", 1, HALF_A_MINUTE_LATER)
+    service.post_message(repository, publisher, "s-1", "u-1", "hello", HALF_A_MINUTE_LATER)
+
+    assert stored(dynamodb, "SESSION")["last_activity_at"] == NOW
+
+
+def test_activity_over_a_minute_after_the_recorded_one_is_recorded(
+    repository: LiveRepository, publisher: EventPublisher, dynamodb: Any
+) -> None:
+    live_session(repository)
+    queued_song(repository)
+    repository.join("s-1", "u-1", NOW)
+
+    service.vote(repository, publisher, "s-1", "song-1", "u-1", -1, A_MINUTE_AND_A_SECOND_LATER)
+
+    assert stored(dynamodb, "SESSION")["last_activity_at"] == A_MINUTE_AND_A_SECOND_LATER
+
+
+def test_recording_activity_is_refused_while_the_recorded_one_is_recent(repository: LiveRepository) -> None:
+    live_session(repository)
+
+    with pytest.raises(ConditionFailed):
+        repository.record_activity("s-1", HALF_A_MINUTE_LATER, stale_before=NOW)
+
+
+def test_recording_activity_never_creates_a_session(repository: LiveRepository) -> None:
+    with pytest.raises(ConditionFailed):
+        repository.record_activity("missing", NOW, stale_before=LATER)
+
+    assert repository.get_session("missing") is None
 
 
 @pytest.mark.usefixtures("atomic_calls")

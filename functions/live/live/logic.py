@@ -13,6 +13,9 @@ from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
 from live.models import QueueOrder, Session, SessionStatus, Song, SongStatus
 
 MAX_MESSAGE_CHARS = 500
+# A session's activity (what the cleanup reads) is recorded at most once per this interval, so a busy
+# session's item is not rewritten by every vote and message; the cleanup waits this much longer to match.
+ACTIVITY_RESOLUTION = timedelta(seconds=60)
 
 
 def found[T](thing: T | None, what: str) -> T:
@@ -137,10 +140,30 @@ def cutoff(now: str, after: timedelta) -> str:
     return (datetime.fromisoformat(now) - after).isoformat(timespec="milliseconds")
 
 
+def idle_before(now: str, idle_after: timedelta) -> str:
+    """Before this time, a session's recorded activity means `idle_after` without any: activity within
+    ACTIVITY_RESOLUTION of the recorded one is not recorded, so the cleanup waits that much longer."""
+    return cutoff(now, idle_after + ACTIVITY_RESOLUTION)
+
+
+def activity_stale_before(now: str) -> str:
+    """A session whose recorded activity is older than this records the activity happening `now`."""
+    return cutoff(now, ACTIVITY_RESOLUTION)
+
+
+def records_activity(session: Session, now: str) -> bool:
+    """True when activity `now` is to be recorded: the session's recorded activity is older than the
+    resolution (newer, and it stands for this one too)."""
+    return _last_activity(session) < activity_stale_before(now)
+
+
+def _last_activity(session: Session) -> str:
+    return session.last_activity_at or session.started_at or session.created_at
+
+
 def is_idle(session: Session, idle_cutoff: str) -> bool:
     """A live session with no join, song, vote or message since the cutoff (its start counts as activity)."""
-    last = session.last_activity_at or session.started_at or session.created_at
-    return session.status is SessionStatus.LIVE and last < idle_cutoff
+    return session.status is SessionStatus.LIVE and _last_activity(session) < idle_cutoff
 
 
 def cancel_due_from(session: Session) -> str:

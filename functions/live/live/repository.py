@@ -322,8 +322,9 @@ class LiveRepository(DynamoRepository):
     def write_vote(self, song: Song, user_id: str, previous: Vote | None, value: int | None, now: str) -> None:
         """Replaces the user's vote on the song (None withdraws it) and moves the song's score by the
         difference, in one transaction, on condition that the stored vote is still `previous` and the
-        session still live with voting on: ConditionFailed when anything moved since it was read, so a
-        burst of votes by one user counts once and the score is always the sum of the votes."""
+        session (checked, not written) still live with voting on: ConditionFailed when anything moved since
+        it was read, so a burst of votes by one user counts once and the score is always the sum of the
+        votes."""
         pk = session_pk(song.session_id)
         sk = vote_sk(song.song_id, user_id)
         delta = (value or 0) - (previous.value if previous else 0)
@@ -350,15 +351,14 @@ class LiveRepository(DynamoRepository):
                     }
                 },
                 {
-                    "Update": {
+                    # Checked, not written: the session item is not rewritten by every vote of a busy session
+                    # (its activity is recorded apart, at most once a minute: see service.record_activity).
+                    "ConditionCheck": {
                         "TableName": self.table_name,
                         "Key": self._key(pk, SESSION),
-                        "UpdateExpression": "SET last_activity_at = :now",
                         "ConditionExpression": "#status = :live AND voting_enabled = :on",
                         "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": to_attributes(
-                            {":live": str(SessionStatus.LIVE), ":on": True, ":now": now}
-                        ),
+                        "ExpressionAttributeValues": to_attributes({":live": str(SessionStatus.LIVE), ":on": True}),
                     }
                 },
             ]
@@ -385,9 +385,16 @@ class LiveRepository(DynamoRepository):
             _cursor(response.get("LastEvaluatedKey")),
         )
 
-    def touch(self, session_id: str, now: str) -> None:
-        """Marks activity in the session (what the scheduled cleanup reads)."""
-        self._update_raw(session_id, "SET last_activity_at = :now", "attribute_exists(pk)", {":now": now})
+    def record_activity(self, session_id: str, now: str, stale_before: str) -> None:
+        """Sets the session's last activity (what the scheduled cleanup reads) to `now`, on condition that the
+        recorded one is older than `stale_before`: ConditionFailed when it is not (someone recorded it since)
+        or the session does not exist, so of many requests at once one writes."""
+        self._update_raw(
+            session_id,
+            "SET last_activity_at = :now",
+            "last_activity_at < :stale",
+            {":now": now, ":stale": stale_before},
+        )
 
     # ---------------------------------------------------------------- helpers
     def _query_prefix(self, session_id: str, prefix: str) -> list[Item]:

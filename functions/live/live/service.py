@@ -18,13 +18,16 @@ from colmena.events import EventPublisher, deterministic_event_id
 from colmena.repository import ConditionFailed, Contended
 from live import events
 from live.logic import (
+    activity_stale_before,
     can_join,
     cutoff,
     ends,
     found,
+    idle_before,
     is_idle,
     is_overdue,
     queue_order,
+    records_activity,
     require_dj,
     require_live,
     require_member,
@@ -122,6 +125,24 @@ def _system_message(repository: LiveRepository, session: Session, what: str, tex
         return
 
 
+# ---------------------------------------------------------------- activity
+
+
+def record_activity(repository: LiveRepository, session: Session, now: str) -> None:
+    """Records activity in the session (what the cleanup reads) unless the session, as just read, shows some
+    within the last minute: a busy session's item is written about once a minute for activity, not by every
+    vote, message and song status, which would make it the one item they all contend for. Recorded before
+    the change it stands for, so a cleanup ending the session in between fails its condition, or ends it
+    first and the change is refused. A lost condition means another request recorded it; a write that met a
+    transaction on the item (Contended) is left to the next request, which finds the activity still old."""
+    if not records_activity(session, now):
+        return
+    try:
+        repository.record_activity(session.session_id, now, activity_stale_before(now))
+    except (ConditionFailed, Contended):
+        return
+
+
 # ---------------------------------------------------------------- the scheduled cleanup
 
 
@@ -141,7 +162,7 @@ def clean_up(
     ends a session (the other's write fails and it moves on), and activity after the read keeps it live;
     only the run that ended a session posts its system message and publishes `session.ended`."""
     result = Cleanup()
-    idle_cutoff = cutoff(now, idle_after)
+    idle_cutoff = idle_before(now, idle_after)
     for session in repository.idle_live_sessions(idle_cutoff):
         if not is_idle(session, idle_cutoff):
             continue
@@ -268,8 +289,8 @@ def set_song_status(
     require_not_ended(session, "change the queue")
     song = found(repository.get_song(session_id, song_id), f"song {song_id}")
     if song_status_change(song, status):
+        record_activity(repository, session, now)
         song = repository.set_song_status(session_id, song_id, status, now)
-        repository.touch(session_id, now)
     publisher.publish(events.queue_changed(song, str(song.status), song.updated_at or now))
     return song
 
@@ -301,6 +322,7 @@ def vote(
                 # Nothing to write; announced again with the original id, in case that publish failed.
                 publisher.publish(events.vote_changed(song, user_id, value, previous.voted_at))
             return song, value
+        record_activity(repository, session, now)
         try:
             repository.write_vote(song, user_id, previous, value, now)
         except (ConditionFailed, Contended):
@@ -321,8 +343,8 @@ def post_message(
     require_member(session, user_id, repository.is_participant(session_id, user_id), "chat")
     require_live(session, "chat")
     message = Message(session_id, _time_ordered_id(), MessageType.TEXT, text, now, user_id)
+    record_activity(repository, session, now)
     repository.add_message(message)
-    repository.touch(session_id, now)
     publisher.publish(events.chat_message(message))
     return message
 
