@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_seed import BO, CY, seed_live
+from tests.live_seed import ANA, BO, CY, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
@@ -92,3 +92,81 @@ def test_a_message_to_a_missing_session_is_a_404(api: ModuleType) -> None:
     )
 
     assert status == 404
+
+
+def with_key(key: str, text: str = "This one is a classic!") -> dict[str, Any]:
+    """The sample post, sent with an Idempotency-Key header."""
+    headers = sample_event(EVENTS / "post_message.json")["headers"]
+    return {"headers": {**headers, "Idempotency-Key": key}, "body": json.dumps({"text": text})}
+
+
+def chat_events(published: Any) -> list[dict[str, Any]]:
+    return [event for event in published() if event["detail-type"] == "chat.message"]
+
+
+def test_a_retry_with_the_same_key_answers_the_first_message_and_posts_nothing_again(
+    api: ModuleType, published: Any
+) -> None:
+    first_status, first = call(api, "post_message.json", **with_key("retry-1"))
+
+    status, again = call(api, "post_message.json", **with_key("retry-1"))
+
+    assert (first_status, status) == (201, 201)
+    assert again == first
+    texts = [message["text"] for message in call(api, "get_messages.json")[1]["messages"]]
+    assert texts.count("This one is a classic!") == 1
+    assert [event["detail"]["data"]["message_id"] for event in chat_events(published)] == [first["message_id"]]
+
+
+def test_the_same_key_with_another_text_is_refused_naming_the_header(api: ModuleType) -> None:
+    call(api, "post_message.json", **with_key("retry-2"))
+
+    status, answer = call(api, "post_message.json", **with_key("retry-2", text="something else"))
+
+    assert status == 422
+    assert answer["error"]["fields"][0]["field"] == "idempotency-key"
+    texts = [message["text"] for message in call(api, "get_messages.json")[1]["messages"]]
+    assert "something else" not in texts
+
+
+def test_a_retry_whose_first_attempt_failed_to_publish_publishes_the_message_once(
+    api: ModuleType, published: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colmena.errors import PublishFailed
+
+    def refused(event: Any) -> None:
+        raise PublishFailed("EventBridge refused it")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(api.publisher, "publish", refused)
+        assert call(api, "post_message.json", **with_key("retry-3"))[0] == 503
+
+    status, message = call(api, "post_message.json", **with_key("retry-3"))
+    call(api, "post_message.json", **with_key("retry-3"))
+
+    assert status == 201
+    assert [event["detail"]["data"]["message_id"] for event in chat_events(published)] == [message["message_id"]]
+
+
+def test_without_a_key_two_equal_posts_are_two_messages(api: ModuleType) -> None:
+    _, first = call(api, "post_message.json")
+
+    _, second = call(api, "post_message.json")
+
+    assert first["message_id"] != second["message_id"]
+
+
+def test_one_key_sent_by_two_users_is_two_messages(api: ModuleType) -> None:
+    _, mine = call(api, "post_message.json", **with_key("shared"))
+
+    _, theirs = call(api, "post_message.json", user=ANA, **with_key("shared"))
+
+    assert mine["message_id"] != theirs["message_id"]
+
+
+@pytest.mark.parametrize("key", ["", "has space", "x" * 256, "ñ"])
+def test_a_key_that_is_not_printable_ascii_of_1_to_255_characters_is_refused(api: ModuleType, key: str) -> None:
+    status, answer = call(api, "post_message.json", **with_key(key))
+
+    assert status == 422
+    assert answer["error"]["fields"][0]["field"] == "idempotency-key"

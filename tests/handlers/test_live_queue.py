@@ -194,3 +194,34 @@ def test_a_vote_that_keeps_losing_races_answers_503_busy_and_changes_nothing(
     assert (status, answer["error"]["code"]) == (503, "busy")
     monkeypatch.undo()
     assert call(api, "get_queue.json")[1] == before
+
+
+def song_with_key(key: str, title: str = "Strings of Life") -> dict[str, Any]:
+    """The sample song, sent with an Idempotency-Key header."""
+    event = sample_event(EVENTS / "add_song.json")
+    body = {**json.loads(event["body"]), "title": title}
+    return {"headers": {**event["headers"], "Idempotency-Key": key}, "body": json.dumps(body)}
+
+
+def test_a_retry_with_the_same_key_answers_the_song_it_queued_and_queues_nothing_again(
+    api: ModuleType, published: Any
+) -> None:
+    _, first = call(api, "add_song.json", **song_with_key("song-retry"))
+
+    status, again = call(api, "add_song.json", **song_with_key("song-retry"))
+
+    assert status == 201
+    assert again == first
+    assert [song["song_id"] for song in call(api, "get_queue.json")[1]["songs"]] == [SONG, first["song_id"]]
+    changes = [event["detail"]["data"] for event in published() if event["detail-type"] == "queue.changed"]
+    assert [change["song_id"] for change in changes] == [first["song_id"]]
+
+
+def test_a_key_queued_with_another_song_is_refused_naming_the_header(api: ModuleType) -> None:
+    call(api, "add_song.json", **song_with_key("song-retry"))
+
+    status, answer = call(api, "add_song.json", **song_with_key("song-retry", title="Another one"))
+
+    assert status == 422
+    assert answer["error"]["fields"][0]["field"] == "idempotency-key"
+    assert len(call(api, "get_queue.json")[1]["songs"]) == 2

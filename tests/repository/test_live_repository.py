@@ -274,3 +274,38 @@ def test_songs_take_consecutive_positions(repository: LiveRepository) -> None:
     positions = [repository.next_position("s-1", NOW) for _ in range(3)]
 
     assert positions == [1, 2, 3]
+
+
+@pytest.mark.usefixtures("atomic_calls")
+def test_one_key_sent_five_times_at_once_posts_one_message(
+    repository: LiveRepository, publisher: EventPublisher
+) -> None:
+    live_session(repository)
+    repository.join("s-1", "u-1", NOW)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: service.post_message(repository, publisher, "s-1", "u-1", "hi", NOW, "key-1").message_id,
+                range(5),
+            )
+        )
+
+    assert len(set(answers)) == 1
+    assert [message.message_id for message in repository.messages("s-1", 10, None).items] == answers[:1]
+
+
+@pytest.mark.usefixtures("atomic_calls")
+def test_one_key_sent_five_times_at_once_queues_one_song(repository: LiveRepository, publisher: EventPublisher) -> None:
+    live_session(repository)
+    fields = {"title": "Title", "artist": "Artist"}
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: service.add_song(repository, publisher, "s-1", DJ, fields, NOW, "key-1").song_id, range(5)
+            )
+        )
+
+    assert len(set(answers)) == 1
+    assert [song.song_id for song in repository.songs("s-1")] == answers[:1]

@@ -6,13 +6,18 @@ checks here give the precise answer (403, 404 or 409) for a request that breaks 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
-from live.models import QueueOrder, Session, SessionStatus, Song, SongStatus
+from colmena.events import deterministic_event_id
+from live.models import KeyedRequest, QueueOrder, RequestKey, Session, SessionStatus, Song, SongStatus
 
 MAX_MESSAGE_CHARS = 500
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 # A session's activity (what the cleanup reads) is recorded at most once per this interval, so a busy
 # session's item is not rewritten by every vote and message; the cleanup waits this much longer to match.
 ACTIVITY_RESOLUTION = timedelta(seconds=60)
@@ -93,6 +98,27 @@ def replay_votes(changes: Iterable[tuple[str, int | None]]) -> tuple[dict[str, i
         else:
             votes[user_id] = value
     return votes, score
+
+
+def request_key(what: str, session_id: str, user_id: str, key: str, body: Mapping[str, Any]) -> RequestKey:
+    """A keyed request's id and fingerprint. The id depends on the caller too, so two users' equal keys never
+    meet; the fingerprint is of the body as validated (key order and a message's outer spaces aside)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return RequestKey(
+        key_id=deterministic_event_id(f"idempotency-{what}", session_id, user_id, key),
+        fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
+    )
+
+
+def same_request(stored: KeyedRequest, key: RequestKey) -> None:
+    """Raises InvalidInput, naming the header, when a key comes back with another body than it first came
+    with: the key names one request, and answering the first would hide that the second was not made."""
+    if stored.fingerprint != key.fingerprint:
+        raise InvalidInput(
+            f"this {IDEMPOTENCY_HEADER} was sent before with another body; use a new key for a new request",
+            # As the request validation names a header: in lower case, which is how Powertools keys them.
+            field=IDEMPOTENCY_HEADER.lower(),
+        )
 
 
 def queue_order(songs: Sequence[Song], order: QueueOrder) -> list[Song]:

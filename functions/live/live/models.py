@@ -109,6 +109,25 @@ class Message:
 
 
 @dataclass(frozen=True)
+class RequestKey:
+    """A creating request sent with an `Idempotency-Key`: the id derived from the session, the caller and the
+    key (the same on every retry), and a fingerprint of what the request asked for."""
+
+    key_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """What a keyed request stored: its fingerprint, what it created (a song's id, a message's sort key),
+    and whether its event has been published."""
+
+    fingerprint: str
+    created: str
+    announced: bool = False
+
+
+@dataclass(frozen=True)
 class Page[T]:
     """One page of a listing, newest first, and the opaque cursor of the next page (None on the last)."""
 

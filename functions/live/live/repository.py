@@ -7,6 +7,7 @@ SESSION#<id>        PARTICIPANT#<user_id>       a participant
 SESSION#<id>        SONG#<song_id>              a queued song, with its score
 SESSION#<id>        VOTE#<song_id>#<user_id>    one user's vote on one song
 SESSION#<id>        MSG#<created_at>#<id>       a chat message
+SESSION#<id>        KEY#<key_id>                what a request sent with an Idempotency-Key created
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from colmena.repository import DynamoRepository, Item, from_attributes, to_attri
 from live.logic import session_sort_key
 from live.models import (
     EndReason,
+    KeyedRequest,
     Message,
     MessageType,
     Page,
     Participant,
+    RequestKey,
     Session,
     SessionStatus,
     Song,
@@ -41,6 +44,7 @@ PARTICIPANT = "PARTICIPANT#"
 SONG = "SONG#"
 VOTE = "VOTE#"
 MESSAGE = "MSG#"
+KEY = "KEY#"
 BY_STATUS = "ByStatus"
 MAX_CURSOR_CHARS = 1024
 
@@ -62,6 +66,7 @@ SESSION_LIFECYCLE = frozenset(
     {"status", "started_at", "ended_at", "end_reason", "gsi1pk", "gsi1sk", "updated_at", "last_activity_at"}
 )
 SONG_UPDATABLE = frozenset({"status", "updated_at"})
+KEYED = frozenset({"announced"})
 
 
 def session_pk(session_id: str) -> str:
@@ -293,8 +298,9 @@ class LiveRepository(DynamoRepository):
         )
         return int(response["song_count"])
 
-    def add_song(self, song: Song) -> None:
-        self._put(_song_item(song), condition="attribute_not_exists(pk)")
+    def add_song(self, song: Song, key: RequestKey | None = None) -> None:
+        """ConditionFailed when the song, or the request its key names, exists already."""
+        self._put_keyed(_song_item(song), key, song.song_id)
 
     def get_song(self, session_id: str, song_id: str) -> Song | None:
         item = self._get(session_pk(session_id), SONG + song_id)
@@ -365,8 +371,34 @@ class LiveRepository(DynamoRepository):
         )
 
     # ---------------------------------------------------------------- chat
-    def add_message(self, message: Message) -> None:
-        self._put(_message_item(message), condition="attribute_not_exists(pk)")
+    def add_message(self, message: Message, key: RequestKey | None = None) -> None:
+        """ConditionFailed when the message, or the request its key names, exists already."""
+        item = _message_item(message)
+        self._put_keyed(item, key, item["sk"])
+
+    def get_message(self, session_id: str, sk: str) -> Message | None:
+        item = self._get(session_pk(session_id), sk)
+        return _message(item) if item else None
+
+    # ---------------------------------------------------------------- requests sent with an Idempotency-Key
+    def keyed_request(self, session_id: str, key_id: str) -> KeyedRequest | None:
+        item = self._get(session_pk(session_id), KEY + key_id)
+        if item is None:
+            return None
+        return KeyedRequest(item["fingerprint"], item["created"], bool(item.get("announced", False)))
+
+    def mark_announced(self, session_id: str, key_id: str) -> None:
+        """Notes that the keyed request's event is published, so a retry does not publish it again."""
+        self._set_fields(session_pk(session_id), KEY + key_id, {"announced": True}, "attribute_exists(pk)", KEYED)
+
+    def _put_keyed(self, item: Item, key: RequestKey | None, created: str) -> None:
+        """Puts the item if absent; with a key, in one transaction with the record of the key, itself put only
+        if absent: of two requests with the same key one creates, and the other finds what it created."""
+        if key is None:
+            self._put(item, condition="attribute_not_exists(pk)")
+            return
+        record = {"pk": item["pk"], "sk": KEY + key.key_id, "fingerprint": key.fingerprint, "created": created}
+        self._put_all_if_absent([record, item])
 
     def messages(self, session_id: str, limit: int, cursor: str | None) -> Page[Message]:
         pk = session_pk(session_id)

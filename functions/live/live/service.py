@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from colmena.errors import Busy, Conflict
-from colmena.events import EventPublisher, deterministic_event_id
+from colmena.events import DomainEvent, EventPublisher, deterministic_event_id
 from colmena.repository import ConditionFailed, Contended
 from live import events
 from live.logic import (
@@ -28,15 +28,28 @@ from live.logic import (
     is_overdue,
     queue_order,
     records_activity,
+    request_key,
     require_dj,
     require_live,
     require_member,
     require_not_ended,
     require_voting,
+    same_request,
     song_status_change,
     starts,
 )
-from live.models import Message, MessageType, Page, Participant, QueueOrder, Session, SessionStatus, Song, SongStatus
+from live.models import (
+    Message,
+    MessageType,
+    Page,
+    Participant,
+    QueueOrder,
+    RequestKey,
+    Session,
+    SessionStatus,
+    Song,
+    SongStatus,
+)
 from live.repository import LiveRepository
 
 # Enough for one user's burst of votes on one song: after the first write, the others find their vote
@@ -247,8 +260,14 @@ def add_song(
     user_id: str,
     fields: dict[str, Any],
     now: str,
+    idempotency_key: str | None = None,
 ) -> Song:
+    """Queues the song. With an `idempotency_key`, the song's id derives from it: the same request again
+    answers the song it queued (publishing its event only if that had failed), and another body is refused."""
     session = session_of(repository, session_id)
+    key = request_key("song", session_id, user_id, idempotency_key, fields) if idempotency_key else None
+    if key is not None and (queued := _song_queued_by(repository, publisher, session_id, key)) is not None:
+        return queued
     require_member(session, user_id, repository.is_participant(session_id, user_id), "queue songs")
     require_live(session, "queue songs")
     try:
@@ -258,16 +277,46 @@ def add_song(
         raise
     song = Song(
         session_id=session_id,
-        song_id=str(uuid.uuid4()),
+        song_id=key.key_id if key else str(uuid.uuid4()),
         position=position,
         added_by=user_id,
         added_at=now,
         updated_at=now,
         **fields,
     )
-    repository.add_song(song)
-    publisher.publish(events.queue_changed(song, "added", now))
+    try:
+        repository.add_song(song, key)
+    except ConditionFailed:
+        # The same key at the same moment: the other request queued it (its position is left as a gap).
+        if key is None or (queued := _song_queued_by(repository, publisher, session_id, key)) is None:
+            raise
+        return queued
+    _announce(repository, publisher, events.queue_changed(song, "added", now), key)
     return song
+
+
+def _song_queued_by(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, key: RequestKey
+) -> Song | None:
+    stored = repository.keyed_request(session_id, key.key_id)
+    if stored is None:
+        return None
+    same_request(stored, key)
+    song = found(repository.get_song(session_id, stored.created), f"song {stored.created}")
+    if not stored.announced:
+        _announce(repository, publisher, events.queue_changed(song, "added", song.added_at), key)
+    return song
+
+
+def _announce(
+    repository: LiveRepository, publisher: EventPublisher, event: DomainEvent, key: RequestKey | None
+) -> None:
+    """Publishes a created thing's event; for a keyed request, notes it published, so that a retry of a
+    request that was answered publishes nothing, and a retry of one whose publish failed publishes it (with
+    the same id). A crash between the two, or two requests with one key at once, may publish it twice."""
+    publisher.publish(event)
+    if key is not None:
+        repository.mark_announced(event.data["session_id"], key.key_id)
 
 
 def queue(repository: LiveRepository, session_id: str, order: QueueOrder) -> list[Song]:
@@ -337,15 +386,46 @@ def vote(
 
 
 def post_message(
-    repository: LiveRepository, publisher: EventPublisher, session_id: str, user_id: str, text: str, now: str
+    repository: LiveRepository,
+    publisher: EventPublisher,
+    session_id: str,
+    user_id: str,
+    text: str,
+    now: str,
+    idempotency_key: str | None = None,
 ) -> Message:
+    """Posts the message. With an `idempotency_key`, the same request again answers the message it posted
+    (publishing its event only if that had failed), and another text is refused. The message keeps its
+    time-ordered id (its sort key holds its time, which a retry cannot repeat); the key's record, whose id
+    derives from the key, is what the write's condition is on."""
     session = session_of(repository, session_id)
+    key = request_key("message", session_id, user_id, idempotency_key, {"text": text}) if idempotency_key else None
+    if key is not None and (posted := _message_posted_by(repository, publisher, session_id, key)) is not None:
+        return posted
     require_member(session, user_id, repository.is_participant(session_id, user_id), "chat")
     require_live(session, "chat")
     message = Message(session_id, _time_ordered_id(), MessageType.TEXT, text, now, user_id)
     record_activity(repository, session, now)
-    repository.add_message(message)
-    publisher.publish(events.chat_message(message))
+    try:
+        repository.add_message(message, key)
+    except ConditionFailed:
+        if key is None or (posted := _message_posted_by(repository, publisher, session_id, key)) is None:
+            raise
+        return posted
+    _announce(repository, publisher, events.chat_message(message), key)
+    return message
+
+
+def _message_posted_by(
+    repository: LiveRepository, publisher: EventPublisher, session_id: str, key: RequestKey
+) -> Message | None:
+    stored = repository.keyed_request(session_id, key.key_id)
+    if stored is None:
+        return None
+    same_request(stored, key)
+    message = found(repository.get_message(session_id, stored.created), "the message this key posted")
+    if not stored.announced:
+        _announce(repository, publisher, events.chat_message(message), key)
     return message
 
 

@@ -18,7 +18,7 @@ from colmena.settings import EventBusSettings
 from live import service
 from live.events import SOURCE
 from live.repository import LiveRepository
-from live.schemas import Id, MessagePage, MessageView, NewMessage
+from live.schemas import Id, IdempotencyKey, MessagePage, MessageView, NewMessage
 from live.settings import LiveSettings
 
 settings = LiveSettings.from_env()
@@ -46,9 +46,13 @@ app = RestApi("Colmena Live API", "DJ sessions: sessions, participants, the song
     ),
 )
 @tracer.capture_method
-def post_message(session_id: Id, message: Annotated[NewMessage, Body()]) -> MessageView:
+def post_message(
+    session_id: Id, message: Annotated[NewMessage, Body()], idempotency_key: IdempotencyKey = None
+) -> MessageView:
     caller = caller_of(app.current_event)
-    posted = service.post_message(repository, publisher, session_id, caller.user_id, message.text, utc_now())
+    posted = service.post_message(
+        repository, publisher, session_id, caller.user_id, message.text, utc_now(), idempotency_key
+    )
     metrics.add_metric(name="ChatMessage", unit=MetricUnit.Count, value=1)
     return MessageView.of(posted)
 

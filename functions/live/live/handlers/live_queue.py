@@ -20,7 +20,7 @@ from live import service
 from live.events import SOURCE
 from live.models import QueueOrder, SongStatus
 from live.repository import LiveRepository
-from live.schemas import Id, NewSong, Queue, SongStatusChange, SongView, VoteBody, VoteView
+from live.schemas import Id, IdempotencyKey, NewSong, Queue, SongStatusChange, SongView, VoteBody, VoteView
 from live.settings import LiveSettings
 
 settings = LiveSettings.from_env()
@@ -43,9 +43,11 @@ CHANGES = (HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.SERVICE_UNAVAIL
     responses=responses("The queued song", *CHANGES, takes_body=True, success_status=HTTPStatus.CREATED),
 )
 @tracer.capture_method
-def add_song(session_id: Id, song: Annotated[NewSong, Body()]) -> SongView:
+def add_song(session_id: Id, song: Annotated[NewSong, Body()], idempotency_key: IdempotencyKey = None) -> SongView:
     caller = caller_of(app.current_event)
-    added = service.add_song(repository, publisher, session_id, caller.user_id, song.fields(), utc_now())
+    added = service.add_song(
+        repository, publisher, session_id, caller.user_id, song.fields(), utc_now(), idempotency_key
+    )
     metrics.add_metric(name="SongQueued", unit=MetricUnit.Count, value=1)
     return SongView.of(added)
 
