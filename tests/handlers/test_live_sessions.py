@@ -254,6 +254,62 @@ def test_leaving_uncounts_the_listener_and_leaving_again_changes_nothing(api: Mo
     assert (again["changed"], again["participant_count"]) == (False, 1)
 
 
+def presence_ids(published: Callable[[], list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    return [
+        (event["detail"]["data"]["change"], event["detail"]["metadata"]["event_id"])
+        for event in events_of(published, "presence")
+    ]
+
+
+def test_a_join_whose_announcement_failed_is_announced_by_the_retry(
+    api: ModuleType, published: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colmena.errors import PublishFailed
+
+    def refused(event: Any) -> None:
+        raise PublishFailed("EventBridge refused it")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(api.publisher, "publish", refused)
+        assert call(api, "join_session.json")[0] == 503
+
+    status, membership = call(api, "join_session.json")
+
+    assert (status, membership["changed"]) == (200, False)
+    [event] = events_of(published, "presence")
+    assert event["detail"]["data"] == {"session_id": LIVE, "user_id": CY, "change": "joined", "participant_count": 2}
+
+
+def test_a_repeated_join_or_leave_announces_the_same_change_with_the_same_id(api: ModuleType, published: Any) -> None:
+    call(api, "join_session.json")
+    call(api, "join_session.json")
+    call(api, "leave_session.json")
+    call(api, "leave_session.json")
+
+    [(joined, first), (_, repeated), (left, departure), (_, repeated_departure)] = presence_ids(published)
+
+    assert (joined, left) == ("joined", "left")
+    assert (repeated, repeated_departure) == (first, departure)
+    assert first != departure
+
+
+def test_joining_again_after_leaving_is_announced_as_a_new_change(api: ModuleType, published: Any) -> None:
+    call(api, "join_session.json")
+    call(api, "leave_session.json")
+
+    call(api, "join_session.json")
+
+    ids = [event_id for _, event_id in presence_ids(published)]
+    assert len(ids) == len(set(ids)) == 3
+
+
+def test_leaving_a_session_never_joined_announces_nothing(api: ModuleType, published: Any) -> None:
+    status, membership = call(api, "leave_session.json")
+
+    assert (status, membership["changed"]) == (200, False)
+    assert events_of(published, "presence") == []
+
+
 def test_the_participants_are_listed(api: ModuleType) -> None:
     call(api, "join_session.json")
 

@@ -67,9 +67,12 @@ class Session:
 
 @dataclass(frozen=True)
 class Participant:
+    """One membership of a session: from `joined_at`, until `left_at` once the user has left."""
+
     session_id: str
     user_id: str
     joined_at: str
+    left_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ pattern and the key or index that serves it.
 pk                  sk                          item
 SESSION#<id>        SESSION                     the session (gsi1pk STATUS#<status>, gsi1sk <time>#<id>)
 SESSION#<id>        PARTICIPANT#<user_id>       a participant
+SESSION#<id>        LEFT#<user_id>              the user's last membership that ended
 SESSION#<id>        SONG#<song_id>              a queued song, with its score
 SESSION#<id>        VOTE#<song_id>#<user_id>    one user's vote on one song
 SESSION#<id>        MSG#<created_at>#<id>       a chat message
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 SESSION = "SESSION"
 PARTICIPANT = "PARTICIPANT#"
+LEFT = "LEFT#"
 SONG = "SONG#"
 VOTE = "VOTE#"
 MESSAGE = "MSG#"
@@ -253,18 +255,27 @@ class LiveRepository(DynamoRepository):
             ]
         )
 
-    def leave(self, session_id: str, user_id: str) -> None:
-        """Removes the participant and uncounts them together: ConditionFailed when they were not in."""
-        pk = session_pk(session_id)
+    def leave(self, membership: Participant, now: str) -> None:
+        """Removes the participant and uncounts them together, keeping a note of the membership that ended
+        (what a repeated leave announces again): ConditionFailed when they were not in."""
+        pk = session_pk(membership.session_id)
+        note = {
+            "pk": pk,
+            "sk": LEFT + membership.user_id,
+            "user_id": membership.user_id,
+            "joined_at": membership.joined_at,
+            "left_at": now,
+        }
         self._transact(
             [
                 {
                     "Delete": {
                         "TableName": self.table_name,
-                        "Key": self._key(pk, PARTICIPANT + user_id),
+                        "Key": self._key(pk, PARTICIPANT + membership.user_id),
                         "ConditionExpression": "attribute_exists(pk)",
                     }
                 },
+                {"Put": {"TableName": self.table_name, "Item": to_attributes(note)}},
                 {
                     "Update": {
                         "TableName": self.table_name,
@@ -276,6 +287,15 @@ class LiveRepository(DynamoRepository):
                 },
             ]
         )
+
+    def participant(self, session_id: str, user_id: str) -> Participant | None:
+        item = self._get(session_pk(session_id), PARTICIPANT + user_id)
+        return Participant(session_id, user_id, item["joined_at"]) if item else None
+
+    def last_membership(self, session_id: str, user_id: str) -> Participant | None:
+        """The user's last membership that ended (None if they never left the session)."""
+        item = self._get(session_pk(session_id), LEFT + user_id)
+        return Participant(session_id, user_id, item["joined_at"], item["left_at"]) if item else None
 
     def is_participant(self, session_id: str, user_id: str) -> bool:
         return self._get(session_pk(session_id), PARTICIPANT + user_id) is not None

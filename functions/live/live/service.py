@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -211,10 +211,14 @@ def _announce_end(repository: LiveRepository, publisher: EventPublisher, session
 def join(
     repository: LiveRepository, publisher: EventPublisher, session_id: str, user_id: str, now: str
 ) -> tuple[Session, bool]:
-    """The session after the user joined, and whether this call added them (False: they were in already)."""
+    """The session after the user joined, and whether this call added them (False: they were in already).
+    Either way their presence is announced, with the id of their membership: a join whose publish failed
+    (503) is finished by sending it again."""
     for _ in range(MAX_ATTEMPTS):
         session = session_of(repository, session_id)
-        if repository.is_participant(session_id, user_id):
+        membership = repository.participant(session_id, user_id)
+        if membership is not None:
+            publisher.publish(events.presence(session, membership))
             return session, False
         can_join(session)
         try:
@@ -222,7 +226,7 @@ def join(
         except (ConditionFailed, Contended):
             continue
         session = session_of(repository, session_id)
-        publisher.publish(events.presence(session, user_id, "joined", now))
+        publisher.publish(events.presence(session, Participant(session_id, user_id, now)))
         return session, True
     raise Busy("the session is busy; send the request again")
 
@@ -230,17 +234,21 @@ def join(
 def leave(
     repository: LiveRepository, publisher: EventPublisher, session_id: str, user_id: str, now: str
 ) -> tuple[Session, bool]:
-    """The session after the user left, and whether this call removed them (False: they were not in)."""
+    """The session after the user left, and whether this call removed them (False: they were not in). A
+    repeated leave announces their last departure again, with its id (nothing, if they never left)."""
     for _ in range(MAX_ATTEMPTS):
-        session_of(repository, session_id)
-        if not repository.is_participant(session_id, user_id):
-            return session_of(repository, session_id), False
+        session = session_of(repository, session_id)
+        membership = repository.participant(session_id, user_id)
+        if membership is None:
+            if (departed := repository.last_membership(session_id, user_id)) is not None:
+                publisher.publish(events.presence(session, departed))
+            return session, False
         try:
-            repository.leave(session_id, user_id)
+            repository.leave(membership, now)
         except (ConditionFailed, Contended):
             continue
         session = session_of(repository, session_id)
-        publisher.publish(events.presence(session, user_id, "left", now))
+        publisher.publish(events.presence(session, replace(membership, left_at=now)))
         return session, True
     raise Busy("the session is busy; send the request again")
 
