@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from types import ModuleType
@@ -9,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from tests.live_seed import ANA, BO, CY, seed_live
+from tests.live_seed import ANA, BO, CY, LIVE, NO_VOTING, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
 EVENTS = ROOT / "events" / "live_chat"
+OTHER = NO_VOTING  # a session Bo is not in
 
 
 @pytest.fixture
@@ -83,6 +85,34 @@ def test_the_chat_reads_newest_first_page_by_page(api: ModuleType) -> None:
         parameters = {**parameters, "cursor": page["next_cursor"]}
 
     assert texts == [f"message {n}" for n in reversed(range(5))]
+
+
+def messages_after(api: ModuleType, key: Any) -> tuple[int, dict[str, Any]]:
+    cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+    return call(
+        api,
+        "get_messages.json",
+        queryStringParameters={"cursor": cursor},
+        multiValueQueryStringParameters={"cursor": [cursor]},
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"pk": f"SESSION#{OTHER}", "sk": "MSG#2026-11-25T10:00:00.000+00:00#0a1b"},  # another session's chat
+        {"pk": f"SESSION#{LIVE}", "sk": "SONG#x"},
+        {"pk": f"SESSION#{LIVE}", "sk": "MSG#soon#0a1b"},
+        {"pk": f"SESSION#{LIVE}", "sk": "MSG#2026-11-25T10:00:00.000+00:00#a#b"},
+        {"pk": f"SESSION#{LIVE}"},
+        {"pk": f"SESSION#{LIVE}", "sk": ["MSG#"]},
+    ],
+)
+def test_a_chat_cursor_that_is_not_a_message_key_of_this_session_is_a_400(api: ModuleType, key: Any) -> None:
+    status, answer = messages_after(api, key)
+
+    assert status == 400
+    assert answer["error"]["fields"][0]["field"] == "cursor"
 
 
 def test_a_message_to_a_missing_session_is_a_404(api: ModuleType) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from types import ModuleType
@@ -111,12 +112,45 @@ def test_the_listing_pages_through_every_session_once_with_its_cursor(api: Modul
     assert times == sorted(times, reverse=True)
 
 
-@pytest.mark.parametrize("cursor", ["not-base64!", "e30", "eyJwayI6IlVTRVIjeCJ9"])
-def test_a_cursor_the_listing_did_not_give_is_refused(api: ModuleType, cursor: str) -> None:
+def cursor_of(key: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+A_LIVE_KEY = {
+    "pk": f"SESSION#{LIVE}",
+    "sk": "SESSION",
+    "gsi1pk": "STATUS#live",
+    "gsi1sk": f"2026-11-25T10:05:00.000+00:00#{LIVE}",
+}
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!",
+        "e30",  # {}
+        cursor_of({"pk": "USER#x"}),
+        cursor_of([A_LIVE_KEY]),
+        cursor_of({**A_LIVE_KEY, "gsi1pk": "STATUS#ended"}),  # another status's partition
+        cursor_of({**A_LIVE_KEY, "pk": f"SESSION#{NO_VOTING}"}),  # a key no session has
+        cursor_of({**A_LIVE_KEY, "sk": "PARTICIPANT#x"}),
+        cursor_of({**A_LIVE_KEY, "gsi1sk": "yesterday#" + LIVE}),
+        cursor_of({**A_LIVE_KEY, "gsi1sk": 7}),
+        cursor_of({**A_LIVE_KEY, "extra": "x"}),
+    ],
+)
+def test_a_cursor_the_listing_did_not_give_is_a_400_naming_it(api: ModuleType, cursor: str) -> None:
     status, answer = call(api, "list_sessions.json", **query(cursor=cursor))
 
-    assert status == 422
+    assert status == 400
     assert answer["error"]["fields"][0]["field"] == "cursor"
+
+
+def test_a_cursor_of_a_key_in_the_listed_partition_starts_the_listing_after_it(api: ModuleType) -> None:
+    status, page = call(api, "list_sessions.json", **query(cursor=cursor_of(A_LIVE_KEY)))
+
+    assert status == 200
+    assert [session["session_id"] for session in page["sessions"]] == [IDLE]
 
 
 def test_a_session_is_read_without_a_token(api: ModuleType) -> None:

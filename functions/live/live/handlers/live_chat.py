@@ -60,7 +60,7 @@ def post_message(
 @app.get(
     "/sessions/<session_id>/messages",
     summary="The chat, newest first (participants)",
-    responses=responses("One page of messages", HTTPStatus.NOT_FOUND),
+    responses=responses("One page of messages", HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
 )
 @tracer.capture_method
 def get_messages(

@@ -71,7 +71,7 @@ def create_session(new: Annotated[NewSession, Body()]) -> SessionView:
     "/sessions",
     summary="Live or scheduled sessions, newest first (public)",
     security=PUBLIC,
-    responses=responses("One page of sessions", public=True),
+    responses=responses("One page of sessions", HTTPStatus.BAD_REQUEST, public=True),
 )
 @tracer.capture_method
 def list_sessions(
