@@ -220,7 +220,8 @@ def test_a_cancelled_session_never_goes_live(repository: LiveRepository, publish
 
 
 def test_a_session_ended_by_its_dj_is_not_a_candidate(repository: LiveRepository, publisher: EventPublisher) -> None:
-    repository.end_session(started(repository, "s-1"), "2026-11-25T10:30:00.000+00:00")
+    started(repository, "s-1")
+    service.end_session(repository, publisher, "s-1", "dj-1", "2026-11-25T10:30:00.000+00:00")
 
     assert clean_up(repository, publisher) == service.Cleanup()
 
@@ -230,3 +231,64 @@ def test_only_sessions_started_before_the_cutoff_are_read(repository: LiveReposi
     started(repository, "new", at="2026-11-25T14:00:00.000+00:00")
 
     assert [s.session_id for s in repository.idle_live_sessions("2026-11-25T11:00:00.000+00:00")] == ["old"]
+
+
+def fails_with(error: Exception) -> Any:
+    def publish(event: Any) -> None:
+        raise error
+
+    return publish
+
+
+def test_an_end_a_crashed_run_never_announced_is_announced_by_the_next_run(
+    repository: LiveRepository, publisher: EventPublisher, published: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started(repository, "s-1")
+    with monkeypatch.context() as crashing:
+        crashing.setattr(publisher, "publish", fails_with(TimeoutError("the run timed out")))
+        with pytest.raises(TimeoutError):
+            clean_up(repository, publisher)
+
+    result = clean_up(repository, publisher, now="2026-11-25T15:15:00.000+00:00")
+
+    assert (result.announced, result.ended) == (["s-1"], [])
+    assert ended_events(published) == ["s-1"]
+    assert system_messages(repository, "s-1") == ["The session has ended after 4 hours without activity"]
+
+
+def test_an_announced_end_is_not_announced_again(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    started(repository, "s-1")
+    clean_up(repository, publisher)
+
+    result = clean_up(repository, publisher, now="2026-11-25T15:15:00.000+00:00")
+
+    assert result == service.Cleanup()
+    assert ended_events(published) == ["s-1"]
+
+
+def test_an_end_is_not_announced_by_another_run_while_its_own_may_still_be_publishing(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    repository.end_session(started(repository, "s-1"), NOW)
+
+    result = clean_up(repository, publisher, now="2026-11-25T15:04:59.000+00:00")
+
+    assert result.announced == [] and ended_events(published) == []
+
+
+def test_a_dj_end_whose_publish_failed_is_announced_by_the_cleanup(
+    repository: LiveRepository, publisher: EventPublisher, published: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colmena.errors import PublishFailed
+
+    started(repository, "s-1")
+    with monkeypatch.context() as refusing:
+        refusing.setattr(publisher, "publish", fails_with(PublishFailed("EventBridge refused it")))
+        with pytest.raises(PublishFailed):
+            service.end_session(repository, publisher, "s-1", "dj-1", "2026-11-25T10:30:00.000+00:00")
+
+    assert clean_up(repository, publisher).announced == ["s-1"]
+    [event] = [e for e in every_event(published) if e["detail-type"] == "session.ended"]
+    assert event["detail"]["data"]["reason"] == "dj"

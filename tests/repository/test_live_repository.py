@@ -83,13 +83,25 @@ def test_a_session_is_stored_with_its_status_index_keys(repository: LiveReposito
     assert (item["status"], item["participant_count"], item["max_participants"]) == ("live", 0, 1000)
 
 
-def test_ending_moves_a_session_to_the_ended_partition_of_the_index(repository: LiveRepository) -> None:
+def test_an_ended_session_is_listed_as_unannounced_until_its_end_is_announced(repository: LiveRepository) -> None:
     session = live_session(repository)
 
     repository.end_session(session, LATER)
 
     assert repository.list_sessions(SessionStatus.LIVE, 10, None).items == []
+    assert [s.session_id for s in repository.unannounced_ends("2026-11-25T12:00:00.000+00:00")] == ["s-1"]
+    assert repository.list_sessions(SessionStatus.ENDED, 10, None).items == []
+
+
+def test_announcing_an_end_moves_the_session_to_the_ended_partition_of_the_index(repository: LiveRepository) -> None:
+    ended = repository.end_session(live_session(repository), LATER)
+
+    repository.end_announced(ended)
+
+    assert repository.unannounced_ends("2026-11-25T12:00:00.000+00:00") == []
     assert [s.session_id for s in repository.list_sessions(SessionStatus.ENDED, 10, None).items] == ["s-1"]
+    with pytest.raises(ConditionFailed):
+        repository.end_announced(ended)
 
 
 def test_a_session_starts_once(repository: LiveRepository) -> None:

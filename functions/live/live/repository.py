@@ -2,7 +2,8 @@
 pattern and the key or index that serves it.
 
 pk                  sk                          item
-SESSION#<id>        SESSION                     the session (gsi1pk STATUS#<status>, gsi1sk <time>#<id>)
+SESSION#<id>        SESSION                     the session (gsi1pk STATUS#<status>, or UNANNOUNCED#ended
+                                                until session.ended is published; gsi1sk <time>#<id>)
 SESSION#<id>        PARTICIPANT#<user_id>       a participant
 SESSION#<id>        LEFT#<user_id>              the user's last membership that ended
 SESSION#<id>        SONG#<song_id>              a queued song, with its score
@@ -49,6 +50,8 @@ VOTE = "VOTE#"
 MESSAGE = "MSG#"
 KEY = "KEY#"
 BY_STATUS = "ByStatus"
+# The status index's partition of ended sessions whose `session.ended` is not yet published.
+UNANNOUNCED_END = "UNANNOUNCED#ended"
 MAX_CURSOR_CHARS = 1024
 
 # What each kind of item lets an update change; everything else is written once, when the item is created.
@@ -197,13 +200,7 @@ class LiveRepository(DynamoRepository):
                 {":status": status_pk(status), ":before": before, **{f":{k}": v for k, v in values.items()}}
             ),
         }
-        sessions: list[Session] = []
-        while True:
-            response = self._client.query(**request)
-            sessions.extend(_session(from_attributes(item)) for item in response["Items"])
-            if "LastEvaluatedKey" not in response:
-                return sessions
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [_session(item) for item in self._query_all(request)]
 
     def _end(self, session: Session, now: str, reason: EndReason, condition: str, **values: str) -> Session:
         ended = replace(session, status=SessionStatus.ENDED, ended_at=now)
@@ -215,7 +212,8 @@ class LiveRepository(DynamoRepository):
                 "ended_at": now,
                 "end_reason": str(reason),
                 "updated_at": now,
-                "gsi1pk": status_pk(SessionStatus.ENDED),
+                # Listed apart until `session.ended` is out: see end_announced and unannounced_ends.
+                "gsi1pk": UNANNOUNCED_END,
                 "gsi1sk": f"{session_sort_key(ended)}#{session.session_id}",
             },
             condition,
@@ -223,6 +221,29 @@ class LiveRepository(DynamoRepository):
             **values,
         )
         return _session(item)
+
+    def end_announced(self, session: Session) -> None:
+        """Moves an ended session from the unannounced partition of the status index to the ended one, once
+        its `session.ended` is published: ConditionFailed when it was moved already."""
+        self._set_fields(
+            session_pk(session.session_id),
+            SESSION,
+            {"gsi1pk": status_pk(SessionStatus.ENDED)},
+            "#gsi1pk = :unannounced",
+            SESSION_LIFECYCLE,
+            unannounced=UNANNOUNCED_END,
+        )
+
+    def unannounced_ends(self, ended_before: str) -> list[Session]:
+        """Sessions ended before the given time whose `session.ended` was never published (whoever ended them
+        stopped between the write and the publish): a query on the index's small partition of them."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": BY_STATUS,
+            "KeyConditionExpression": "gsi1pk = :unannounced AND gsi1sk < :before",
+            "ExpressionAttributeValues": to_attributes({":unannounced": UNANNOUNCED_END, ":before": ended_before}),
+        }
+        return [_session(item) for item in self._query_all(request)]
 
     # ---------------------------------------------------------------- participants
     def join(self, session_id: str, user_id: str, now: str) -> None:
@@ -457,13 +478,17 @@ class LiveRepository(DynamoRepository):
             "ExpressionAttributeValues": to_attributes({":pk": session_pk(session_id), ":prefix": prefix}),
             "ConsistentRead": True,
         }
+        return self._query_all(request)
+
+    def _query_all(self, request: dict[str, Any]) -> list[Item]:
+        """Every item the query finds, page after page."""
         items: list[Item] = []
         while True:
             response = self._client.query(**request)
             items.extend(from_attributes(item) for item in response["Items"])
             if "LastEvaluatedKey" not in response:
                 return items
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
 
     def _update_raw(self, session_id: str, expression: str, condition: str, values: dict[str, Any]) -> Item:
         from botocore.exceptions import ClientError

@@ -39,6 +39,7 @@ from live.logic import (
     starts,
 )
 from live.models import (
+    EndReason,
     Message,
     MessageType,
     Page,
@@ -123,9 +124,7 @@ def end_session(
             session = repository.end_session(session, now)
         except ConditionFailed:
             session = session_of(repository, session_id)
-    assert session.ended_at is not None
-    _system_message(repository, session, "ended", ENDED_TEXT, session.ended_at)
-    publisher.publish(events.session_ended(session))
+    _announce_end(repository, publisher, session, ENDED_TEXT)
     return session
 
 
@@ -161,10 +160,19 @@ def record_activity(repository: LiveRepository, session: Session, now: str) -> N
 
 @dataclass(frozen=True)
 class Cleanup:
-    """The sessions this run ended: idle live ones, and scheduled ones that never started (cancelled)."""
+    """The sessions this run ended: idle live ones, and scheduled ones that never started (cancelled); and
+    the ones ended earlier whose `session.ended` it published, because whoever ended them had stopped
+    between the write and the publish."""
 
     ended: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
+    announced: list[str] = field(default_factory=list)
+
+
+# How long an end may stay unannounced before the cleanup announces it: longer than the function that
+# ended it can still be running (the cleanup's timeout is 60 s, a REST function's 10 s), so the cleanup
+# never races a live writer to publish the same event.
+ANNOUNCE_GRACE = timedelta(minutes=5)
 
 
 def clean_up(
@@ -173,8 +181,18 @@ def clean_up(
     """Ends every live session idle for `idle_after` and cancels every scheduled one `cancel_after` past its
     time. Each write is conditional on what made the session a candidate, so of two runs at once only one
     ends a session (the other's write fails and it moves on), and activity after the read keeps it live;
-    only the run that ended a session posts its system message and publishes `session.ended`."""
+    only the run that ended a session posts its system message and publishes `session.ended`. The ending
+    write lists the session as unannounced until that publish succeeds, so a run that stopped in between is
+    made good by a later run, which publishes it first."""
+    texts = {
+        EndReason.DJ: ENDED_TEXT,
+        EndReason.IDLE: IDLE_TEXT.format(hours=idle_after / timedelta(hours=1)),
+        EndReason.NOT_STARTED: CANCELLED_TEXT.format(hours=cancel_after / timedelta(hours=1)),
+    }
     result = Cleanup()
+    for session in repository.unannounced_ends(cutoff(now, ANNOUNCE_GRACE)):
+        _announce_end(repository, publisher, session, texts[session.end_reason or EndReason.DJ])
+        result.announced.append(session.session_id)
     idle_cutoff = idle_before(now, idle_after)
     for session in repository.idle_live_sessions(idle_cutoff):
         if not is_idle(session, idle_cutoff):
@@ -183,7 +201,7 @@ def clean_up(
             ended = repository.end_idle_session(session, idle_cutoff, now)
         except ConditionFailed:
             continue
-        _announce_end(repository, publisher, ended, IDLE_TEXT.format(hours=idle_after / timedelta(hours=1)))
+        _announce_end(repository, publisher, ended, texts[EndReason.IDLE])
         result.ended.append(ended.session_id)
     cancel_cutoff = cutoff(now, cancel_after)
     for session in repository.overdue_scheduled_sessions(cancel_cutoff):
@@ -193,16 +211,21 @@ def clean_up(
             cancelled = repository.cancel_session(session, now)
         except ConditionFailed:
             continue
-        text = CANCELLED_TEXT.format(hours=cancel_after / timedelta(hours=1))
-        _announce_end(repository, publisher, cancelled, text)
+        _announce_end(repository, publisher, cancelled, texts[EndReason.NOT_STARTED])
         result.cancelled.append(cancelled.session_id)
     return result
 
 
 def _announce_end(repository: LiveRepository, publisher: EventPublisher, session: Session, text: str) -> None:
+    """The system message and `session.ended`, both with ids from the session (so written and published as
+    one however often this runs), then the session is listed as announced."""
     assert session.ended_at is not None
     _system_message(repository, session, "ended", text, session.ended_at)
     publisher.publish(events.session_ended(session))
+    try:
+        repository.end_announced(session)
+    except ConditionFailed:
+        return  # announced already: a repeated end, or another run
 
 
 # ---------------------------------------------------------------- participants

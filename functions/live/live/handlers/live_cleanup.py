@@ -40,12 +40,21 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     result = service.clean_up(repository, publisher, utc_now(), cleanup.idle_after, cleanup.cancel_after)
     metrics.add_metric(name="SessionsEndedIdle", unit=MetricUnit.Count, value=len(result.ended))
     metrics.add_metric(name="SessionsCancelled", unit=MetricUnit.Count, value=len(result.cancelled))
+    # Ends whose announcement an earlier run (or the DJ's request) never made: each one is a crash to look at.
+    metrics.add_metric(name="SessionEndsAnnouncedLate", unit=MetricUnit.Count, value=len(result.announced))
     logger.info(
-        "cleanup done", extra={"ended": result.ended, "cancelled": result.cancelled, "event_id": event.get("id")}
+        "cleanup done",
+        extra={
+            "ended": result.ended,
+            "cancelled": result.cancelled,
+            "announced_late": result.announced,
+            "event_id": event.get("id"),
+        },
     )
     return {
         "ended": len(result.ended),
         "cancelled": len(result.cancelled),
         "ended_sessions": result.ended,
         "cancelled_sessions": result.cancelled,
+        "announced_late_sessions": result.announced,
     }
