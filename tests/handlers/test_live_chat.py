@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests.live_api import bus_refusing, caller
 from tests.live_seed import ANA, BO, CY, LIVE, NO_VOTING, seed_live
-from tools.handlers import LambdaContext, sample_event
-from tools.template import ROOT
 
-EVENTS = ROOT / "events" / "live_chat"
+call = caller("live_chat")
 OTHER = NO_VOTING  # a session Bo is not in
 
 
@@ -22,14 +21,6 @@ OTHER = NO_VOTING  # a session Bo is not in
 def api(load_handler: Callable[[str], ModuleType], dynamodb: Any, published: Any) -> ModuleType:
     seed_live(dynamodb)
     return load_handler("LiveChatFunction")
-
-
-def call(api: ModuleType, event_file: str, user: str | None = None, **overrides: Any) -> tuple[int, dict[str, Any]]:
-    event = sample_event(EVENTS / event_file, **overrides)
-    if user is not None:
-        event["requestContext"]["authorizer"]["claims"]["sub"] = user
-    response = api.lambda_handler(event, LambdaContext())
-    return response["statusCode"], json.loads(response["body"])
 
 
 def say(api: ModuleType, text: str) -> tuple[int, dict[str, Any]]:
@@ -72,12 +63,7 @@ def test_the_chat_reads_newest_first_page_by_page(api: ModuleType) -> None:
 
     texts: list[str] = []
     while True:
-        status, page = call(
-            api,
-            "get_messages.json",
-            queryStringParameters=parameters,
-            multiValueQueryStringParameters={name: [value] for name, value in parameters.items()},
-        )
+        status, page = call(api, "get_messages.json", query=parameters)
         assert status == 200
         texts += [message["text"] for message in page["messages"]]
         if page["next_cursor"] is None:
@@ -89,12 +75,7 @@ def test_the_chat_reads_newest_first_page_by_page(api: ModuleType) -> None:
 
 def messages_after(api: ModuleType, key: Any) -> tuple[int, dict[str, Any]]:
     cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
-    return call(
-        api,
-        "get_messages.json",
-        queryStringParameters={"cursor": cursor},
-        multiValueQueryStringParameters={"cursor": [cursor]},
-    )
+    return call(api, "get_messages.json", query={"cursor": cursor})
 
 
 @pytest.mark.parametrize(
@@ -125,9 +106,8 @@ def test_a_message_to_a_missing_session_is_a_404(api: ModuleType) -> None:
 
 
 def with_key(key: str, text: str = "This one is a classic!") -> dict[str, Any]:
-    """The sample post, sent with an Idempotency-Key header."""
-    headers = sample_event(EVENTS / "post_message.json")["headers"]
-    return {"headers": {**headers, "Idempotency-Key": key}, "body": json.dumps({"text": text})}
+    """The sample post's overrides to send it with an Idempotency-Key header."""
+    return {"headers": {"Idempotency-Key": key}, "body": json.dumps({"text": text})}
 
 
 def chat_events(published: Any) -> list[dict[str, Any]]:
@@ -160,15 +140,9 @@ def test_the_same_key_with_another_text_is_refused_naming_the_header(api: Module
 
 
 def test_a_retry_whose_first_attempt_failed_to_publish_publishes_the_message_once(
-    api: ModuleType, published: Any, monkeypatch: pytest.MonkeyPatch
+    api: ModuleType, published: Any
 ) -> None:
-    from colmena.errors import PublishFailed
-
-    def refused(event: Any) -> None:
-        raise PublishFailed("EventBridge refused it")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(api.publisher, "publish", refused)
+    with bus_refusing(api.publisher):
         assert call(api, "post_message.json", **with_key("retry-3"))[0] == 503
 
     status, message = call(api, "post_message.json", **with_key("retry-3"))

@@ -9,25 +9,19 @@ from typing import Any
 
 import pytest
 
+from tests.live_api import caller
 from tests.live_seed import ANA, BO, CY, LIVE, NO_VOTING, SONG, seed_live
-from tools.handlers import LambdaContext, sample_event
+from tools.handlers import sample_event
 from tools.template import ROOT
 
 EVENTS = ROOT / "events" / "live_queue"
+call = caller("live_queue")
 
 
 @pytest.fixture
 def api(load_handler: Callable[[str], ModuleType], dynamodb: Any, published: Any) -> ModuleType:
     seed_live(dynamodb)
     return load_handler("LiveQueueFunction")
-
-
-def call(api: ModuleType, event_file: str, user: str | None = None, **overrides: Any) -> tuple[int, dict[str, Any]]:
-    event = sample_event(EVENTS / event_file, **overrides)
-    if user is not None:
-        event["requestContext"]["authorizer"]["claims"]["sub"] = user
-    response = api.lambda_handler(event, LambdaContext())
-    return response["statusCode"], json.loads(response["body"])
 
 
 def vote(api: ModuleType, value: int, user: str = BO) -> tuple[int, dict[str, Any]]:
@@ -78,12 +72,7 @@ def test_the_queue_by_position_is_the_order_songs_were_added(api: ModuleType) ->
     _, second = call(api, "add_song.json")
     call(api, "put_vote.json", **on_song(LIVE, second["song_id"]))
 
-    status, queue = call(
-        api,
-        "get_queue.json",
-        queryStringParameters={"order": "position"},
-        multiValueQueryStringParameters={"order": ["position"]},
-    )
+    status, queue = call(api, "get_queue.json", query={"order": "position"})
 
     assert status == 200
     assert [song["position"] for song in queue["songs"]] == [1, 2]
@@ -197,10 +186,9 @@ def test_a_vote_that_keeps_losing_races_answers_503_busy_and_changes_nothing(
 
 
 def song_with_key(key: str, title: str = "Strings of Life") -> dict[str, Any]:
-    """The sample song, sent with an Idempotency-Key header."""
-    event = sample_event(EVENTS / "add_song.json")
-    body = {**json.loads(event["body"]), "title": title}
-    return {"headers": {**event["headers"], "Idempotency-Key": key}, "body": json.dumps(body)}
+    """The sample song's overrides to send it, titled `title`, with an Idempotency-Key header."""
+    body = {**json.loads(sample_event(EVENTS / "add_song.json")["body"]), "title": title}
+    return {"headers": {"Idempotency-Key": key}, "body": json.dumps(body)}
 
 
 def test_a_retry_with_the_same_key_answers_the_song_it_queued_and_queues_nothing_again(

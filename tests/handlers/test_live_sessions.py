@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from tests.live_api import bus_refusing, caller
 from tests.live_seed import ANA, BO, CY, IDLE, LIVE, NO_VOTING, OVERDUE, SCHEDULED, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
-EVENTS = ROOT / "events" / "live_sessions"
+call = caller("live_sessions")
 
 
 @pytest.fixture
@@ -23,23 +24,8 @@ def api(load_handler: Callable[[str], ModuleType], dynamodb: Any, published: Any
     return load_handler("LiveSessionsFunction")
 
 
-def call(api: ModuleType, event_file: str, user: str | None = None, **overrides: Any) -> tuple[int, dict[str, Any]]:
-    event = sample_event(EVENTS / event_file, **overrides)
-    if user is not None:
-        event["requestContext"]["authorizer"]["claims"]["sub"] = user
-    response = api.lambda_handler(event, LambdaContext())
-    return response["statusCode"], json.loads(response["body"])
-
-
 def in_session(session_id: str, resource: str) -> dict[str, Any]:
     return {"pathParameters": {"session_id": session_id}, "path": resource.replace("{session_id}", session_id)}
-
-
-def query(**parameters: str) -> dict[str, Any]:
-    return {
-        "queryStringParameters": parameters,
-        "multiValueQueryStringParameters": {name: [value] for name, value in parameters.items()},
-    }
 
 
 def events_of(published: Callable[[], list[dict[str, Any]]], detail_type: str) -> list[dict[str, Any]]:
@@ -99,7 +85,7 @@ def test_the_listing_pages_through_every_session_once_with_its_cursor(api: Modul
 
     seen: list[str] = []
     while True:
-        _, page = call(api, "list_sessions.json", **query(**parameters))
+        _, page = call(api, "list_sessions.json", query=parameters)
         seen += [session["session_id"] for session in page["sessions"]]
         if page["next_cursor"] is None:
             break
@@ -107,7 +93,7 @@ def test_the_listing_pages_through_every_session_once_with_its_cursor(api: Modul
 
     assert sorted(seen) == sorted([SCHEDULED, OVERDUE, *(session["session_id"] for session in created)])
     assert len(seen) == len(set(seen))
-    _, first_page = call(api, "list_sessions.json", **query(status="scheduled", limit="100"))
+    _, first_page = call(api, "list_sessions.json", query={"status": "scheduled", "limit": "100"})
     times = [session["created_at"] for session in first_page["sessions"]]
     assert times == sorted(times, reverse=True)
 
@@ -140,14 +126,14 @@ A_LIVE_KEY = {
     ],
 )
 def test_a_cursor_the_listing_did_not_give_is_a_400_naming_it(api: ModuleType, cursor: str) -> None:
-    status, answer = call(api, "list_sessions.json", **query(cursor=cursor))
+    status, answer = call(api, "list_sessions.json", query={"cursor": cursor})
 
     assert status == 400
     assert answer["error"]["fields"][0]["field"] == "cursor"
 
 
 def test_a_cursor_of_a_key_in_the_listed_partition_starts_the_listing_after_it(api: ModuleType) -> None:
-    status, page = call(api, "list_sessions.json", **query(cursor=cursor_of(A_LIVE_KEY)))
+    status, page = call(api, "list_sessions.json", query={"cursor": cursor_of(A_LIVE_KEY)})
 
     assert status == 200
     assert [session["session_id"] for session in page["sessions"]] == [IDLE]
@@ -295,16 +281,8 @@ def presence_ids(published: Callable[[], list[dict[str, Any]]]) -> list[tuple[st
     ]
 
 
-def test_a_join_whose_announcement_failed_is_announced_by_the_retry(
-    api: ModuleType, published: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from colmena.errors import PublishFailed
-
-    def refused(event: Any) -> None:
-        raise PublishFailed("EventBridge refused it")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(api.publisher, "publish", refused)
+def test_a_join_whose_announcement_failed_is_announced_by_the_retry(api: ModuleType, published: Any) -> None:
+    with bus_refusing(api.publisher):
         assert call(api, "join_session.json")[0] == 503
 
     status, membership = call(api, "join_session.json")

@@ -15,6 +15,7 @@ from colmena.repository import ConditionFailed
 from live import service
 from live.models import EndReason, MessageType, Session, SessionStatus, Song
 from live.repository import LiveRepository
+from tests.live_api import bus_refusing
 from tests.repository import test_live_repository as live
 
 # The same fixtures as the rest of Live's repository tests.
@@ -233,21 +234,12 @@ def test_only_sessions_started_before_the_cutoff_are_read(repository: LiveReposi
     assert [s.session_id for s in repository.idle_live_sessions("2026-11-25T11:00:00.000+00:00")] == ["old"]
 
 
-def fails_with(error: Exception) -> Any:
-    def publish(event: Any) -> None:
-        raise error
-
-    return publish
-
-
 def test_an_end_a_crashed_run_never_announced_is_announced_by_the_next_run(
-    repository: LiveRepository, publisher: EventPublisher, published: Any, monkeypatch: pytest.MonkeyPatch
+    repository: LiveRepository, publisher: EventPublisher, published: Any
 ) -> None:
     started(repository, "s-1")
-    with monkeypatch.context() as crashing:
-        crashing.setattr(publisher, "publish", fails_with(TimeoutError("the run timed out")))
-        with pytest.raises(TimeoutError):
-            clean_up(repository, publisher)
+    with bus_refusing(publisher, TimeoutError("the run timed out")), pytest.raises(TimeoutError):
+        clean_up(repository, publisher)
 
     result = clean_up(repository, publisher, now="2026-11-25T15:15:00.000+00:00")
 
@@ -279,15 +271,13 @@ def test_an_end_is_not_announced_by_another_run_while_its_own_may_still_be_publi
 
 
 def test_a_dj_end_whose_publish_failed_is_announced_by_the_cleanup(
-    repository: LiveRepository, publisher: EventPublisher, published: Any, monkeypatch: pytest.MonkeyPatch
+    repository: LiveRepository, publisher: EventPublisher, published: Any
 ) -> None:
     from colmena.errors import PublishFailed
 
     started(repository, "s-1")
-    with monkeypatch.context() as refusing:
-        refusing.setattr(publisher, "publish", fails_with(PublishFailed("EventBridge refused it")))
-        with pytest.raises(PublishFailed):
-            service.end_session(repository, publisher, "s-1", "dj-1", "2026-11-25T10:30:00.000+00:00")
+    with bus_refusing(publisher), pytest.raises(PublishFailed):
+        service.end_session(repository, publisher, "s-1", "dj-1", "2026-11-25T10:30:00.000+00:00")
 
     assert clean_up(repository, publisher).announced == ["s-1"]
     [event] = [e for e in every_event(published) if e["detail-type"] == "session.ended"]

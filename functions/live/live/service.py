@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -329,14 +330,34 @@ def add_song(
 def _song_queued_by(
     repository: LiveRepository, publisher: EventPublisher, session_id: str, key: RequestKey
 ) -> Song | None:
+    return _created_by(
+        repository,
+        publisher,
+        session_id,
+        key,
+        lambda song_id: repository.get_song(session_id, song_id),
+        lambda song: events.queue_changed(song, "added", song.added_at),
+    )
+
+
+def _created_by[T](
+    repository: LiveRepository,
+    publisher: EventPublisher,
+    session_id: str,
+    key: RequestKey,
+    read: Callable[[str], T | None],
+    event_of: Callable[[T], DomainEvent],
+) -> T | None:
+    """What a request with this key created before (None if nothing), announced if that had failed;
+    InvalidInput if the key came with another body."""
     stored = repository.keyed_request(session_id, key.key_id)
     if stored is None:
         return None
     same_request(stored, key)
-    song = found(repository.get_song(session_id, stored.created), f"song {stored.created}")
+    created = found(read(stored.created), "what this Idempotency-Key created")
     if not stored.announced:
-        _announce(repository, publisher, events.queue_changed(song, "added", song.added_at), key)
-    return song
+        _announce(repository, publisher, event_of(created), key)
+    return created
 
 
 def _announce(
@@ -450,14 +471,14 @@ def post_message(
 def _message_posted_by(
     repository: LiveRepository, publisher: EventPublisher, session_id: str, key: RequestKey
 ) -> Message | None:
-    stored = repository.keyed_request(session_id, key.key_id)
-    if stored is None:
-        return None
-    same_request(stored, key)
-    message = found(repository.get_message(session_id, stored.created), "the message this key posted")
-    if not stored.announced:
-        _announce(repository, publisher, events.chat_message(message), key)
-    return message
+    return _created_by(
+        repository,
+        publisher,
+        session_id,
+        key,
+        lambda sk: repository.get_message(session_id, sk),
+        events.chat_message,
+    )
 
 
 def _time_ordered_id() -> str:
