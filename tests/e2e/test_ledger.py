@@ -164,6 +164,42 @@ def test_a_refund_delivered_before_its_completion_stays_refunded(tip: Tip, trans
     assert entry["status"] == "refunded"
 
 
+def test_an_event_that_contradicts_the_recorded_transaction_is_retried_then_kept_in_the_dead_letter_queue(
+    local_stack: StackProcess, tip: Tip, transactions_of: Listing
+) -> None:
+    tip.publish(tip.completed())
+    assert eventually(lambda: bool(tip.seen_by(transactions_of, "dj")))
+    contradiction = tip.completed()
+    detail = json.loads(contradiction["Detail"])
+    detail["data"]["amount"] = 7500
+    contradiction["Detail"] = json.dumps(detail)
+
+    tip.publish(contradiction)
+
+    queue_url = str(local_stack.state["outputs"]["LedgerEventsDeadLetterQueueUrl"])
+    kept = kept_in(local_stack.client("sqs"), queue_url, tip.payment_intent_id, seconds=30)
+    assert kept is not None, "the refused event never reached the dead-letter queue"
+    # Lambda's record of an asynchronous invocation that ran out of retries: the event and the refusal.
+    assert kept["requestContext"]["condition"] == "RetriesExhausted"
+    assert kept["requestPayload"]["detail"]["data"]["amount"] == 7500
+    assert kept["responsePayload"]["errorType"] == "InvalidEvent"
+    [entry] = tip.seen_by(transactions_of, "dj")
+    assert entry["amount"] == 750
+
+
+def kept_in(sqs: Any, queue_url: str, payment_intent_id: str, seconds: float) -> dict[str, Any] | None:
+    """The dead-letter record of the event about `payment_intent_id`, waiting for it up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+            "Messages", []
+        ):
+            record: dict[str, Any] = json.loads(message["Body"])
+            if record["requestPayload"]["detail"]["data"]["payment_intent_id"] == payment_intent_id:
+                return record
+    return None
+
+
 def test_the_ledger_sample_events_succeed_on_the_seeded_stack(local_stack: StackProcess) -> None:
     lambda_ = local_stack.client("lambda")
 

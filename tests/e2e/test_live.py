@@ -39,10 +39,11 @@ def as_(local_stack: StackProcess, tokens: dict[str, str]) -> Callable[[str | No
     """`as_("lia")("post", "/sessions/…/join")`: a request by one of the three, or with no token (None)."""
 
     def caller(name: str | None) -> Call:
-        headers = {"Authorization": tokens[name]} if name else {}
+        token = {"Authorization": tokens[name]} if name else {}
 
-        def call(method: str, path: str, **kwargs: Any) -> requests.Response:
-            return requests.request(method, f"{local_stack.api}{path}", headers=headers, timeout=30, **kwargs)
+        def call(method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
+            url = f"{local_stack.api}{path}"
+            return requests.request(method, url, headers={**token, **(headers or {})}, timeout=30, **kwargs)
 
         return call
 
@@ -123,6 +124,25 @@ def test_nobody_but_the_dj_changes_starts_or_ends_the_session(
     assert as_(None)("get", base).json()["status"] == "live"
 
 
+def test_a_message_sent_again_with_its_idempotency_key_is_posted_once(
+    as_: Callable[[str | None], Call], live_session: str
+) -> None:
+    lia = as_("lia")
+    base = f"/sessions/{live_session}"
+    lia("post", f"{base}/join")
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+
+    first = lia("post", f"{base}/messages", json={"text": "once only"}, headers=key)
+    again = lia("post", f"{base}/messages", json={"text": "once only"}, headers=key)
+    other = lia("post", f"{base}/messages", json={"text": "something else"}, headers=key)
+
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json() == first.json()
+    assert other.status_code == 422 and other.json()["error"]["fields"][0]["field"] == "idempotency-key"
+    texts = [message["text"] for message in lia("get", f"{base}/messages").json()["messages"]]
+    assert texts.count("once only") == 1
+
+
 def test_an_ended_session_takes_no_one_and_never_goes_live_again(
     as_: Callable[[str | None], Call], live_session: str
 ) -> None:
@@ -132,7 +152,7 @@ def test_an_ended_session_takes_no_one_and_never_goes_live_again(
 
     ended = dj("post", f"{base}/end")
 
-    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    assert ended.status_code == 200 and (ended.json()["status"], ended.json()["end_reason"]) == ("ended", "dj")
     assert dj("post", f"{base}/start").status_code == 409
     assert as_("max")("post", f"{base}/join").status_code == 409
     assert lia("post", f"{base}/messages", json={"text": "still here?"}).status_code == 409

@@ -114,7 +114,7 @@ def test_two_runs_at_once_end_an_idle_session_once_with_its_message_and_one_even
     assert [session_id in result["ended_sessions"] for result in results].count(True) == 1
     assert all(result["ended"] == len(result["ended_sessions"]) for result in results)
     session = requests.get(f"{api}/sessions/{session_id}", timeout=30).json()
-    assert session["status"] == "ended"
+    assert (session["status"], session["end_reason"]) == ("ended", "idle")
     chat = requests.get(f"{api}/sessions/{session_id}/messages", headers=dj, timeout=30).json()
     assert [m["text"] for m in chat["messages"] if m["type"] == "system"] == [IDLE_TEXT, "The session is live"]
     assert ended_events(5.0).count(session_id) == 1
@@ -139,8 +139,9 @@ def test_the_sample_event_ends_the_seeded_idle_session_and_cancels_the_overdue_o
     run_cleanup(local_stack, json.loads(SAMPLE.read_text()))
 
     # Whichever run got to them first (this one, or another test's), they are ended for the right reason.
-    for session_id in (IDLE, OVERDUE):
-        assert requests.get(f"{local_stack.api}/sessions/{session_id}", timeout=30).json()["status"] == "ended"
+    for session_id, reason in ((IDLE, "idle"), (OVERDUE, "not_started")):
+        session = requests.get(f"{local_stack.api}/sessions/{session_id}", timeout=30).json()
+        assert (session["status"], session["end_reason"]) == ("ended", reason)
 
 
 def test_the_schedule_is_a_rule_every_15_minutes_targeting_the_cleanup(local_stack: StackProcess) -> None:

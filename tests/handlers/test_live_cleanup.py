@@ -41,8 +41,18 @@ def test_the_sample_ends_the_idle_session_and_cancels_the_overdue_one(
 ) -> None:
     result = cleanup.lambda_handler(sample_event(SAMPLE), LambdaContext())
 
-    assert result == {"ended": 1, "cancelled": 1, "ended_sessions": [IDLE], "cancelled_sessions": [OVERDUE]}
-    assert metrics_in(capsys.readouterr().out) == {"SessionsEndedIdle": 1.0, "SessionsCancelled": 1.0}
+    assert result == {
+        "ended": 1,
+        "cancelled": 1,
+        "ended_sessions": [IDLE],
+        "cancelled_sessions": [OVERDUE],
+        "announced_late_sessions": [],
+    }
+    assert metrics_in(capsys.readouterr().out) == {
+        "SessionsEndedIdle": 1.0,
+        "SessionsCancelled": 1.0,
+        "SessionEndsAnnouncedLate": 0.0,
+    }
 
 
 def test_the_sessions_with_recent_activity_or_a_future_time_are_left_as_they_were(cleanup: ModuleType) -> None:
@@ -59,7 +69,11 @@ def test_a_second_run_finds_nothing_left_to_end(cleanup: ModuleType, capsys: pyt
     result = cleanup.lambda_handler(sample_event(SAMPLE), LambdaContext())
 
     assert (result["ended"], result["cancelled"]) == (0, 0)
-    assert metrics_in(capsys.readouterr().out) == {"SessionsEndedIdle": 0.0, "SessionsCancelled": 0.0}
+    assert metrics_in(capsys.readouterr().out) == {
+        "SessionsEndedIdle": 0.0,
+        "SessionsCancelled": 0.0,
+        "SessionEndsAnnouncedLate": 0.0,
+    }
 
 
 def test_an_event_that_is_not_a_scheduled_event_is_refused(cleanup: ModuleType) -> None:

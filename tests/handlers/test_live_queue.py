@@ -9,25 +9,19 @@ from typing import Any
 
 import pytest
 
+from tests.live_api import caller
 from tests.live_seed import ANA, BO, CY, LIVE, NO_VOTING, SONG, seed_live
-from tools.handlers import LambdaContext, sample_event
+from tools.handlers import sample_event
 from tools.template import ROOT
 
 EVENTS = ROOT / "events" / "live_queue"
+call = caller("live_queue")
 
 
 @pytest.fixture
 def api(load_handler: Callable[[str], ModuleType], dynamodb: Any, published: Any) -> ModuleType:
     seed_live(dynamodb)
     return load_handler("LiveQueueFunction")
-
-
-def call(api: ModuleType, event_file: str, user: str | None = None, **overrides: Any) -> tuple[int, dict[str, Any]]:
-    event = sample_event(EVENTS / event_file, **overrides)
-    if user is not None:
-        event["requestContext"]["authorizer"]["claims"]["sub"] = user
-    response = api.lambda_handler(event, LambdaContext())
-    return response["statusCode"], json.loads(response["body"])
 
 
 def vote(api: ModuleType, value: int, user: str = BO) -> tuple[int, dict[str, Any]]:
@@ -78,12 +72,7 @@ def test_the_queue_by_position_is_the_order_songs_were_added(api: ModuleType) ->
     _, second = call(api, "add_song.json")
     call(api, "put_vote.json", **on_song(LIVE, second["song_id"]))
 
-    status, queue = call(
-        api,
-        "get_queue.json",
-        queryStringParameters={"order": "position"},
-        multiValueQueryStringParameters={"order": ["position"]},
-    )
+    status, queue = call(api, "get_queue.json", query={"order": "position"})
 
     assert status == 200
     assert [song["position"] for song in queue["songs"]] == [1, 2]
@@ -194,3 +183,33 @@ def test_a_vote_that_keeps_losing_races_answers_503_busy_and_changes_nothing(
     assert (status, answer["error"]["code"]) == (503, "busy")
     monkeypatch.undo()
     assert call(api, "get_queue.json")[1] == before
+
+
+def song_with_key(key: str, title: str = "Strings of Life") -> dict[str, Any]:
+    """The sample song's overrides to send it, titled `title`, with an Idempotency-Key header."""
+    body = {**json.loads(sample_event(EVENTS / "add_song.json")["body"]), "title": title}
+    return {"headers": {"Idempotency-Key": key}, "body": json.dumps(body)}
+
+
+def test_a_retry_with_the_same_key_answers_the_song_it_queued_and_queues_nothing_again(
+    api: ModuleType, published: Any
+) -> None:
+    _, first = call(api, "add_song.json", **song_with_key("song-retry"))
+
+    status, again = call(api, "add_song.json", **song_with_key("song-retry"))
+
+    assert status == 201
+    assert again == first
+    assert [song["song_id"] for song in call(api, "get_queue.json")[1]["songs"]] == [SONG, first["song_id"]]
+    changes = [event["detail"]["data"] for event in published() if event["detail-type"] == "queue.changed"]
+    assert [change["song_id"] for change in changes] == [first["song_id"]]
+
+
+def test_a_key_queued_with_another_song_is_refused_naming_the_header(api: ModuleType) -> None:
+    call(api, "add_song.json", **song_with_key("song-retry"))
+
+    status, answer = call(api, "add_song.json", **song_with_key("song-retry", title="Another one"))
+
+    assert status == 422
+    assert answer["error"]["fields"][0]["field"] == "idempotency-key"
+    assert len(call(api, "get_queue.json")[1]["songs"]) == 2

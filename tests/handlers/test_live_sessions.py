@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from types import ModuleType
@@ -9,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from tests.live_api import bus_refusing, caller
 from tests.live_seed import ANA, BO, CY, IDLE, LIVE, NO_VOTING, OVERDUE, SCHEDULED, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
 
-EVENTS = ROOT / "events" / "live_sessions"
+call = caller("live_sessions")
 
 
 @pytest.fixture
@@ -22,23 +24,8 @@ def api(load_handler: Callable[[str], ModuleType], dynamodb: Any, published: Any
     return load_handler("LiveSessionsFunction")
 
 
-def call(api: ModuleType, event_file: str, user: str | None = None, **overrides: Any) -> tuple[int, dict[str, Any]]:
-    event = sample_event(EVENTS / event_file, **overrides)
-    if user is not None:
-        event["requestContext"]["authorizer"]["claims"]["sub"] = user
-    response = api.lambda_handler(event, LambdaContext())
-    return response["statusCode"], json.loads(response["body"])
-
-
 def in_session(session_id: str, resource: str) -> dict[str, Any]:
     return {"pathParameters": {"session_id": session_id}, "path": resource.replace("{session_id}", session_id)}
-
-
-def query(**parameters: str) -> dict[str, Any]:
-    return {
-        "queryStringParameters": parameters,
-        "multiValueQueryStringParameters": {name: [value] for name, value in parameters.items()},
-    }
 
 
 def events_of(published: Callable[[], list[dict[str, Any]]], detail_type: str) -> list[dict[str, Any]]:
@@ -98,7 +85,7 @@ def test_the_listing_pages_through_every_session_once_with_its_cursor(api: Modul
 
     seen: list[str] = []
     while True:
-        _, page = call(api, "list_sessions.json", **query(**parameters))
+        _, page = call(api, "list_sessions.json", query=parameters)
         seen += [session["session_id"] for session in page["sessions"]]
         if page["next_cursor"] is None:
             break
@@ -106,17 +93,50 @@ def test_the_listing_pages_through_every_session_once_with_its_cursor(api: Modul
 
     assert sorted(seen) == sorted([SCHEDULED, OVERDUE, *(session["session_id"] for session in created)])
     assert len(seen) == len(set(seen))
-    _, first_page = call(api, "list_sessions.json", **query(status="scheduled", limit="100"))
+    _, first_page = call(api, "list_sessions.json", query={"status": "scheduled", "limit": "100"})
     times = [session["created_at"] for session in first_page["sessions"]]
     assert times == sorted(times, reverse=True)
 
 
-@pytest.mark.parametrize("cursor", ["not-base64!", "e30", "eyJwayI6IlVTRVIjeCJ9"])
-def test_a_cursor_the_listing_did_not_give_is_refused(api: ModuleType, cursor: str) -> None:
-    status, answer = call(api, "list_sessions.json", **query(cursor=cursor))
+def cursor_of(key: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
-    assert status == 422
+
+A_LIVE_KEY = {
+    "pk": f"SESSION#{LIVE}",
+    "sk": "SESSION",
+    "gsi1pk": "STATUS#live",
+    "gsi1sk": f"2026-11-25T10:05:00.000+00:00#{LIVE}",
+}
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!",
+        "e30",  # {}
+        cursor_of({"pk": "USER#x"}),
+        cursor_of([A_LIVE_KEY]),
+        cursor_of({**A_LIVE_KEY, "gsi1pk": "STATUS#ended"}),  # another status's partition
+        cursor_of({**A_LIVE_KEY, "pk": f"SESSION#{NO_VOTING}"}),  # a key no session has
+        cursor_of({**A_LIVE_KEY, "sk": "PARTICIPANT#x"}),
+        cursor_of({**A_LIVE_KEY, "gsi1sk": "yesterday#" + LIVE}),
+        cursor_of({**A_LIVE_KEY, "gsi1sk": 7}),
+        cursor_of({**A_LIVE_KEY, "extra": "x"}),
+    ],
+)
+def test_a_cursor_the_listing_did_not_give_is_a_400_naming_it(api: ModuleType, cursor: str) -> None:
+    status, answer = call(api, "list_sessions.json", query={"cursor": cursor})
+
+    assert status == 400
     assert answer["error"]["fields"][0]["field"] == "cursor"
+
+
+def test_a_cursor_of_a_key_in_the_listed_partition_starts_the_listing_after_it(api: ModuleType) -> None:
+    status, page = call(api, "list_sessions.json", query={"cursor": cursor_of(A_LIVE_KEY)})
+
+    assert status == 200
+    assert [session["session_id"] for session in page["sessions"]] == [IDLE]
 
 
 def test_a_session_is_read_without_a_token(api: ModuleType) -> None:
@@ -124,6 +144,19 @@ def test_a_session_is_read_without_a_token(api: ModuleType) -> None:
 
     assert status == 200
     assert (session["session_id"], session["status"], session["participant_count"]) == (LIVE, "live", 1)
+    assert session["end_reason"] is None
+
+
+def test_a_session_the_cleanup_cancelled_reads_as_ended_because_it_never_started(
+    api: ModuleType, load_handler: Callable[[str], ModuleType]
+) -> None:
+    cleanup = load_handler("LiveCleanupFunction")
+    cleanup.lambda_handler(sample_event(ROOT / "events" / "live_cleanup" / "scheduled.json"), LambdaContext())
+
+    status, session = call(api, "get_session.json", **in_session(OVERDUE, "/sessions/{session_id}"))
+
+    assert status == 200
+    assert (session["status"], session["end_reason"]) == ("ended", "not_started")
 
 
 def test_a_missing_session_is_a_404(api: ModuleType) -> None:
@@ -183,7 +216,7 @@ def test_ending_a_session_closes_it_posts_a_system_message_and_tells_everyone(
     status, session = call(api, "end_session.json")
 
     assert status == 200
-    assert session["status"] == "ended" and session["ended_at"]
+    assert (session["status"], session["end_reason"]) == ("ended", "dj") and session["ended_at"]
     [event] = events_of(published, "session.ended")
     assert event["detail"]["data"]["session_id"] == NO_VOTING
     chat = load_handler("LiveChatFunction")
@@ -239,6 +272,54 @@ def test_leaving_uncounts_the_listener_and_leaving_again_changes_nothing(api: Mo
     assert status == 200
     assert (membership["changed"], membership["participant_count"]) == (True, 1)
     assert (again["changed"], again["participant_count"]) == (False, 1)
+
+
+def presence_ids(published: Callable[[], list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    return [
+        (event["detail"]["data"]["change"], event["detail"]["metadata"]["event_id"])
+        for event in events_of(published, "presence")
+    ]
+
+
+def test_a_join_whose_announcement_failed_is_announced_by_the_retry(api: ModuleType, published: Any) -> None:
+    with bus_refusing(api.publisher):
+        assert call(api, "join_session.json")[0] == 503
+
+    status, membership = call(api, "join_session.json")
+
+    assert (status, membership["changed"]) == (200, False)
+    [event] = events_of(published, "presence")
+    assert event["detail"]["data"] == {"session_id": LIVE, "user_id": CY, "change": "joined", "participant_count": 2}
+
+
+def test_a_repeated_join_or_leave_announces_the_same_change_with_the_same_id(api: ModuleType, published: Any) -> None:
+    call(api, "join_session.json")
+    call(api, "join_session.json")
+    call(api, "leave_session.json")
+    call(api, "leave_session.json")
+
+    [(joined, first), (_, repeated), (left, departure), (_, repeated_departure)] = presence_ids(published)
+
+    assert (joined, left) == ("joined", "left")
+    assert (repeated, repeated_departure) == (first, departure)
+    assert first != departure
+
+
+def test_joining_again_after_leaving_is_announced_as_a_new_change(api: ModuleType, published: Any) -> None:
+    call(api, "join_session.json")
+    call(api, "leave_session.json")
+
+    call(api, "join_session.json")
+
+    ids = [event_id for _, event_id in presence_ids(published)]
+    assert len(ids) == len(set(ids)) == 3
+
+
+def test_leaving_a_session_never_joined_announces_nothing(api: ModuleType, published: Any) -> None:
+    status, membership = call(api, "leave_session.json")
+
+    assert (status, membership["changed"]) == (200, False)
+    assert events_of(published, "presence") == []
 
 
 def test_the_participants_are_listed(api: ModuleType) -> None:

@@ -13,8 +13,9 @@ from colmena.errors import Conflict
 from colmena.events import EventPublisher
 from colmena.repository import ConditionFailed
 from live import service
-from live.models import EndReason, MessageType, Session, SessionStatus
+from live.models import EndReason, MessageType, Session, SessionStatus, Song
 from live.repository import LiveRepository
+from tests.live_api import bus_refusing
 from tests.repository import test_live_repository as live
 
 # The same fixtures as the rest of Live's repository tests.
@@ -93,7 +94,7 @@ def test_a_live_session_with_recent_activity_is_left_live(
     repository: LiveRepository, publisher: EventPublisher
 ) -> None:
     started(repository, "busy")
-    repository.touch("busy", RECENT)
+    repository.record_activity("busy", RECENT, stale_before=RECENT)
 
     result = clean_up(repository, publisher)
 
@@ -109,7 +110,7 @@ def test_activity_between_the_cleanup_reading_a_session_and_ending_it_keeps_it_l
 
     def read_then_someone_chats(idle_cutoff: str) -> list[Session]:
         found = candidates(idle_cutoff)
-        repository.touch("s-1", RECENT)
+        repository.record_activity("s-1", RECENT, stale_before=RECENT)
         return found
 
     monkeypatch.setattr(repository, "idle_live_sessions", read_then_someone_chats)
@@ -121,11 +122,42 @@ def test_activity_between_the_cleanup_reading_a_session_and_ending_it_keeps_it_l
     assert system_messages(repository, "s-1") == [] and ended_events(published) == []
 
 
+def test_a_session_whose_recorded_activity_is_just_over_four_hours_old_is_left_live(
+    repository: LiveRepository, publisher: EventPublisher
+) -> None:
+    # Activity in the minute after the recorded one is not recorded, so "4 hours idle" waits that minute too.
+    started(repository, "s-1")
+    repository.record_activity("s-1", "2026-11-25T10:59:30.000+00:00", stale_before=NOW)
+
+    assert clean_up(repository, publisher).ended == []
+
+
+def test_a_cleanup_between_a_votes_recorded_activity_and_its_write_leaves_the_session_live(
+    repository: LiveRepository, publisher: EventPublisher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started(repository, "s-1")
+    position = repository.next_position("s-1", STARTED)
+    repository.add_song(Song("s-1", "song-1", "Title", "Artist", position, "dj-1", STARTED))
+    write_vote = repository.write_vote
+
+    def cleanup_runs_then_the_vote_is_written(*args: Any) -> None:
+        clean_up(repository, publisher)
+        write_vote(*args)
+
+    monkeypatch.setattr(repository, "write_vote", cleanup_runs_then_the_vote_is_written)
+
+    song, _ = service.vote(repository, publisher, "s-1", "song-1", "dj-1", 1, NOW)
+
+    session = repository.get_session("s-1")
+    assert session is not None and session.status is SessionStatus.LIVE
+    assert song.score == 1
+
+
 def test_ending_for_idleness_is_refused_once_the_session_saw_activity_after_the_cutoff(
     repository: LiveRepository,
 ) -> None:
     session = started(repository, "s-1")
-    repository.touch("s-1", RECENT)
+    repository.record_activity("s-1", RECENT, stale_before=RECENT)
 
     with pytest.raises(ConditionFailed):
         repository.end_idle_session(session, "2026-11-25T11:00:00.000+00:00", NOW)
@@ -189,7 +221,8 @@ def test_a_cancelled_session_never_goes_live(repository: LiveRepository, publish
 
 
 def test_a_session_ended_by_its_dj_is_not_a_candidate(repository: LiveRepository, publisher: EventPublisher) -> None:
-    repository.end_session(started(repository, "s-1"), "2026-11-25T10:30:00.000+00:00")
+    started(repository, "s-1")
+    service.end_session(repository, publisher, "s-1", "dj-1", "2026-11-25T10:30:00.000+00:00")
 
     assert clean_up(repository, publisher) == service.Cleanup()
 
@@ -199,3 +232,53 @@ def test_only_sessions_started_before_the_cutoff_are_read(repository: LiveReposi
     started(repository, "new", at="2026-11-25T14:00:00.000+00:00")
 
     assert [s.session_id for s in repository.idle_live_sessions("2026-11-25T11:00:00.000+00:00")] == ["old"]
+
+
+def test_an_end_a_crashed_run_never_announced_is_announced_by_the_next_run(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    started(repository, "s-1")
+    with bus_refusing(publisher, TimeoutError("the run timed out")), pytest.raises(TimeoutError):
+        clean_up(repository, publisher)
+
+    result = clean_up(repository, publisher, now="2026-11-25T15:15:00.000+00:00")
+
+    assert (result.announced, result.ended) == (["s-1"], [])
+    assert ended_events(published) == ["s-1"]
+    assert system_messages(repository, "s-1") == ["The session has ended after 4 hours without activity"]
+
+
+def test_an_announced_end_is_not_announced_again(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    started(repository, "s-1")
+    clean_up(repository, publisher)
+
+    result = clean_up(repository, publisher, now="2026-11-25T15:15:00.000+00:00")
+
+    assert result == service.Cleanup()
+    assert ended_events(published) == ["s-1"]
+
+
+def test_an_end_is_not_announced_by_another_run_while_its_own_may_still_be_publishing(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    repository.end_session(started(repository, "s-1"), NOW)
+
+    result = clean_up(repository, publisher, now="2026-11-25T15:04:59.000+00:00")
+
+    assert result.announced == [] and ended_events(published) == []
+
+
+def test_a_dj_end_whose_publish_failed_is_announced_by_the_cleanup(
+    repository: LiveRepository, publisher: EventPublisher, published: Any
+) -> None:
+    from colmena.errors import PublishFailed
+
+    started(repository, "s-1")
+    with bus_refusing(publisher), pytest.raises(PublishFailed):
+        service.end_session(repository, publisher, "s-1", "dj-1", "2026-11-25T10:30:00.000+00:00")
+
+    assert clean_up(repository, publisher).announced == ["s-1"]
+    [event] = [e for e in every_event(published) if e["detail-type"] == "session.ended"]
+    assert event["detail"]["data"]["reason"] == "dj"

@@ -16,6 +16,8 @@ from live.models import Session, SessionStatus, Song
 from live.repository import LiveRepository
 
 NOW = "2026-11-25T10:00:00.000+00:00"
+HALF_A_MINUTE_LATER = "2026-11-25T10:00:30.000+00:00"
+A_MINUTE_AND_A_SECOND_LATER = "2026-11-25T10:01:01.000+00:00"
 LATER = "2026-11-25T11:00:00.000+00:00"
 DJ = "dj-1"
 
@@ -81,13 +83,25 @@ def test_a_session_is_stored_with_its_status_index_keys(repository: LiveReposito
     assert (item["status"], item["participant_count"], item["max_participants"]) == ("live", 0, 1000)
 
 
-def test_ending_moves_a_session_to_the_ended_partition_of_the_index(repository: LiveRepository) -> None:
+def test_an_ended_session_is_listed_as_unannounced_until_its_end_is_announced(repository: LiveRepository) -> None:
     session = live_session(repository)
 
     repository.end_session(session, LATER)
 
     assert repository.list_sessions(SessionStatus.LIVE, 10, None).items == []
+    assert [s.session_id for s in repository.unannounced_ends("2026-11-25T12:00:00.000+00:00")] == ["s-1"]
+    assert repository.list_sessions(SessionStatus.ENDED, 10, None).items == []
+
+
+def test_announcing_an_end_moves_the_session_to_the_ended_partition_of_the_index(repository: LiveRepository) -> None:
+    ended = repository.end_session(live_session(repository), LATER)
+
+    repository.end_announced(ended)
+
+    assert repository.unannounced_ends("2026-11-25T12:00:00.000+00:00") == []
     assert [s.session_id for s in repository.list_sessions(SessionStatus.ENDED, 10, None).items] == ["s-1"]
+    with pytest.raises(ConditionFailed):
+        repository.end_announced(ended)
 
 
 def test_a_session_starts_once(repository: LiveRepository) -> None:
@@ -127,6 +141,77 @@ def test_a_vote_written_on_a_stale_read_is_refused(repository: LiveRepository) -
 
     stored_song = repository.get_song("s-1", "song-1")
     assert stored_song is not None and stored_song.score == 1
+
+
+def test_a_vote_checks_the_session_without_writing_it(repository: LiveRepository, dynamodb: Any) -> None:
+    live_session(repository)
+    song = queued_song(repository)
+    before = stored(dynamodb, "SESSION")
+
+    repository.write_vote(song, "u-1", None, 1, LATER)
+
+    assert stored(dynamodb, "SESSION") == before
+
+
+def test_a_vote_is_refused_by_the_write_itself_once_voting_is_off(repository: LiveRepository, dynamodb: Any) -> None:
+    live_session(repository)
+    song = queued_song(repository)
+    repository.change_session("s-1", DJ, {"voting_enabled": False}, NOW)
+
+    with pytest.raises(ConditionFailed):
+        repository.write_vote(song, "u-1", None, 1, NOW)
+
+    assert repository.get_vote("s-1", "song-1", "u-1") is None
+    assert stored(dynamodb, "SONG#song-1")["score"] == 0
+
+
+def test_a_vote_is_refused_by_the_write_itself_once_the_session_has_ended(repository: LiveRepository) -> None:
+    song = queued_song(repository, session_id=live_session(repository).session_id)
+    session = repository.get_session("s-1")
+    assert session is not None
+    repository.end_session(session, LATER)
+
+    with pytest.raises(ConditionFailed):
+        repository.write_vote(song, "u-1", None, 1, LATER)
+
+
+def test_activity_within_a_minute_of_the_recorded_one_writes_nothing(
+    repository: LiveRepository, publisher: EventPublisher, dynamodb: Any
+) -> None:
+    live_session(repository)
+    queued_song(repository)
+    repository.join("s-1", "u-1", NOW)
+
+    service.vote(repository, publisher, "s-1", "song-1", "u-1", 1, HALF_A_MINUTE_LATER)
+    service.post_message(repository, publisher, "s-1", "u-1", "hello", HALF_A_MINUTE_LATER)
+
+    assert stored(dynamodb, "SESSION")["last_activity_at"] == NOW
+
+
+def test_activity_over_a_minute_after_the_recorded_one_is_recorded(
+    repository: LiveRepository, publisher: EventPublisher, dynamodb: Any
+) -> None:
+    live_session(repository)
+    queued_song(repository)
+    repository.join("s-1", "u-1", NOW)
+
+    service.vote(repository, publisher, "s-1", "song-1", "u-1", -1, A_MINUTE_AND_A_SECOND_LATER)
+
+    assert stored(dynamodb, "SESSION")["last_activity_at"] == A_MINUTE_AND_A_SECOND_LATER
+
+
+def test_recording_activity_is_refused_while_the_recorded_one_is_recent(repository: LiveRepository) -> None:
+    live_session(repository)
+
+    with pytest.raises(ConditionFailed):
+        repository.record_activity("s-1", HALF_A_MINUTE_LATER, stale_before=NOW)
+
+
+def test_recording_activity_never_creates_a_session(repository: LiveRepository) -> None:
+    with pytest.raises(ConditionFailed):
+        repository.record_activity("missing", NOW, stale_before=LATER)
+
+    assert repository.get_session("missing") is None
 
 
 @pytest.mark.usefixtures("atomic_calls")
@@ -201,3 +286,38 @@ def test_songs_take_consecutive_positions(repository: LiveRepository) -> None:
     positions = [repository.next_position("s-1", NOW) for _ in range(3)]
 
     assert positions == [1, 2, 3]
+
+
+@pytest.mark.usefixtures("atomic_calls")
+def test_one_key_sent_five_times_at_once_posts_one_message(
+    repository: LiveRepository, publisher: EventPublisher
+) -> None:
+    live_session(repository)
+    repository.join("s-1", "u-1", NOW)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: service.post_message(repository, publisher, "s-1", "u-1", "hi", NOW, "key-1").message_id,
+                range(5),
+            )
+        )
+
+    assert len(set(answers)) == 1
+    assert [message.message_id for message in repository.messages("s-1", 10, None).items] == answers[:1]
+
+
+@pytest.mark.usefixtures("atomic_calls")
+def test_one_key_sent_five_times_at_once_queues_one_song(repository: LiveRepository, publisher: EventPublisher) -> None:
+    live_session(repository)
+    fields = {"title": "Title", "artist": "Artist"}
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: service.add_song(repository, publisher, "s-1", DJ, fields, NOW, "key-1").song_id, range(5)
+            )
+        )
+
+    assert len(set(answers)) == 1
+    assert [song.song_id for song in repository.songs("s-1")] == answers[:1]

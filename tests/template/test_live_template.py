@@ -128,3 +128,12 @@ def test_the_cleanup_may_query_the_status_index_update_sessions_and_post_message
     index = json.dumps(template.evaluate({"Fn::Sub": "${LiveTable.Arn}/index/ByStatus"}))
 
     assert grants == {("dynamodb:Query", index), ("dynamodb:UpdateItem", table), ("dynamodb:PutItem", table)}
+
+
+def test_the_queue_function_may_check_the_session_in_a_votes_transaction_on_the_table_only() -> None:
+    [queue] = [function for function in REST_FUNCTIONS if function.logical_id == "LiveQueueFunction"]
+    table = template.evaluate({"Fn::GetAtt": ["LiveTable", "Arn"]})
+
+    [statement] = [s for s in queue.policy_statements if "dynamodb:ConditionCheckItem" in str(s["Action"])]
+
+    assert template.evaluate(statement["Resource"]) == table

@@ -41,6 +41,7 @@ def fail(kind: str) -> dict[str, str]:
         "conflict": errors.Conflict("already there"),
         "forbidden": errors.Forbidden("not yours"),
         "invalid": errors.InvalidInput("ends before it starts", field="ends_at"),
+        "malformed": errors.MalformedInput("not a cursor this listing gave out", field="cursor"),
     }[kind]
 
 
@@ -85,6 +86,7 @@ def assert_refused(answer: tuple[int, dict[str, Any]], status: int, code: str, r
         ("conflict", 409, "conflict"),
         ("forbidden", 403, "forbidden"),
         ("invalid", 422, "invalid_input"),
+        ("malformed", 400, "malformed_input"),
     ],
 )
 def test_each_domain_error_has_its_status_and_code(kind: str, status: int, code: str) -> None:

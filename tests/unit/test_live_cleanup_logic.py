@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from live.logic import cancel_due_from, cutoff, is_idle, is_overdue
+from live.logic import cancel_due_from, cutoff, idle_before, is_idle, is_overdue, records_activity
 from live.models import Session, SessionStatus
 from live.settings import CleanupSettings
 
@@ -33,6 +33,23 @@ def test_text_order_of_a_cutoff_and_a_stored_time_is_their_time_order(now: str, 
     limit = cutoff(now, FOUR_HOURS)
 
     assert (other < limit) == (datetime.fromisoformat(other) < datetime.fromisoformat(limit))
+
+
+def test_the_idle_cutoff_waits_the_minute_of_activity_that_is_not_recorded() -> None:
+    assert idle_before("2026-11-25T14:00:00.000+00:00", FOUR_HOURS) == "2026-11-25T09:59:00.000+00:00"
+
+
+def test_activity_is_recorded_when_the_recorded_one_is_over_a_minute_old() -> None:
+    quiet = session(SessionStatus.LIVE, last_activity_at="2026-11-25T10:00:00.000+00:00")
+
+    assert records_activity(quiet, "2026-11-25T10:01:00.001+00:00")
+    assert not records_activity(quiet, "2026-11-25T10:01:00.000+00:00")
+
+
+def test_a_session_with_no_recorded_activity_counts_from_its_start() -> None:
+    started = session(SessionStatus.LIVE, started_at="2026-11-25T12:00:00.000+00:00")
+
+    assert not records_activity(started, "2026-11-25T12:00:30.000+00:00")
 
 
 def test_a_live_session_with_no_activity_since_the_cutoff_is_idle() -> None:

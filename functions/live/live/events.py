@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from colmena.events import DomainEvent, deterministic_event_id
-from live.models import EndReason, Message, Session, Song
+from live.models import EndReason, Message, Participant, Session, Song
 
 SOURCE = "colmena.live"
 
@@ -65,12 +65,17 @@ def queue_changed(song: Song, change: str, at: str) -> DomainEvent:
     return _event("queue.changed", at, data, song.session_id, song.song_id, change, at)
 
 
-def presence(session: Session, user_id: str, change: str, at: str) -> DomainEvent:
-    """A participant joined or left; `participant_count` is the count after the change."""
+def presence(session: Session, membership: Participant) -> DomainEvent:
+    """A participant joined (`left_at` unset) or left; `participant_count` is the session's count as read
+    after it. The id names the membership and the change (the user, when they joined, joined or left), not
+    the request: a repeated join or leave announces the same change again with the same id, so a retry
+    finishes a publish that failed and consumers that keep ids drop the repeat; joining again after leaving
+    is a new membership, with new ids."""
+    change, at = ("left", membership.left_at) if membership.left_at else ("joined", membership.joined_at)
     data = {
         "session_id": session.session_id,
-        "user_id": user_id,
+        "user_id": membership.user_id,
         "change": change,
         "participant_count": session.participant_count,
     }
-    return _event("presence", at, data, session.session_id, user_id, change, at)
+    return _event("presence", at, data, session.session_id, membership.user_id, change, membership.joined_at)

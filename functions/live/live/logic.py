@@ -6,13 +6,21 @@ checks here give the precise answer (403, 404 or 409) for a request that breaks 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
-from live.models import QueueOrder, Session, SessionStatus, Song, SongStatus
+from colmena.events import deterministic_event_id
+from live.models import KeyedRequest, QueueOrder, RequestKey, Session, SessionStatus, Song, SongStatus
 
 MAX_MESSAGE_CHARS = 500
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# A session's activity (what the cleanup reads) is recorded at most once per this interval, so a busy
+# session's item is not rewritten by every vote and message; the cleanup waits this much longer to match.
+ACTIVITY_RESOLUTION = timedelta(seconds=60)
 
 
 def found[T](thing: T | None, what: str) -> T:
@@ -92,6 +100,27 @@ def replay_votes(changes: Iterable[tuple[str, int | None]]) -> tuple[dict[str, i
     return votes, score
 
 
+def request_key(what: str, session_id: str, user_id: str, key: str, body: Mapping[str, Any]) -> RequestKey:
+    """A keyed request's id and fingerprint. The id depends on the caller too, so two users' equal keys never
+    meet; the fingerprint is of the body as validated (key order and a message's outer spaces aside)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return RequestKey(
+        key_id=deterministic_event_id(f"idempotency-{what}", session_id, user_id, key),
+        fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
+    )
+
+
+def same_request(stored: KeyedRequest, key: RequestKey) -> None:
+    """Raises InvalidInput, naming the header, when a key comes back with another body than it first came
+    with: the key names one request, and answering the first would hide that the second was not made."""
+    if stored.fingerprint != key.fingerprint:
+        raise InvalidInput(
+            f"this {IDEMPOTENCY_HEADER} was sent before with another body; use a new key for a new request",
+            # As the request validation names a header: in lower case, which is how Powertools keys them.
+            field=IDEMPOTENCY_HEADER.lower(),
+        )
+
+
 def queue_order(songs: Sequence[Song], order: QueueOrder) -> list[Song]:
     """The queue by position, or by score (highest first) with ties in queue position: a stable order, so a
     listener's view does not reshuffle between two equal songs."""
@@ -137,10 +166,30 @@ def cutoff(now: str, after: timedelta) -> str:
     return (datetime.fromisoformat(now) - after).isoformat(timespec="milliseconds")
 
 
+def idle_before(now: str, idle_after: timedelta) -> str:
+    """Before this time, a session's recorded activity means `idle_after` without any: activity within
+    ACTIVITY_RESOLUTION of the recorded one is not recorded, so the cleanup waits that much longer."""
+    return cutoff(now, idle_after + ACTIVITY_RESOLUTION)
+
+
+def activity_stale_before(now: str) -> str:
+    """A session whose recorded activity is older than this records the activity happening `now`."""
+    return cutoff(now, ACTIVITY_RESOLUTION)
+
+
+def records_activity(session: Session, now: str) -> bool:
+    """True when activity `now` is to be recorded: the session's recorded activity is older than the
+    resolution (newer, and it stands for this one too)."""
+    return _last_activity(session) < activity_stale_before(now)
+
+
+def _last_activity(session: Session) -> str:
+    return session.last_activity_at or session.started_at or session.created_at
+
+
 def is_idle(session: Session, idle_cutoff: str) -> bool:
     """A live session with no join, song, vote or message since the cutoff (its start counts as activity)."""
-    last = session.last_activity_at or session.started_at or session.created_at
-    return session.status is SessionStatus.LIVE and last < idle_cutoff
+    return session.status is SessionStatus.LIVE and _last_activity(session) < idle_cutoff
 
 
 def cancel_due_from(session: Session) -> str:

@@ -67,9 +67,12 @@ class Session:
 
 @dataclass(frozen=True)
 class Participant:
+    """One membership of a session: from `joined_at`, until `left_at` once the user has left."""
+
     session_id: str
     user_id: str
     joined_at: str
+    left_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,25 @@ class Message:
     text: str
     created_at: str
     user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """A creating request sent with an `Idempotency-Key`: the id derived from the session, the caller and the
+    key (the same on every retry), and a fingerprint of what the request asked for."""
+
+    key_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """What a keyed request stored: its fingerprint, what it created (a song's id, a message's sort key),
+    and whether its event has been published."""
+
+    fingerprint: str
+    created: str
+    announced: bool = False
 
 
 @dataclass(frozen=True)

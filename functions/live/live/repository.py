@@ -2,11 +2,14 @@
 pattern and the key or index that serves it.
 
 pk                  sk                          item
-SESSION#<id>        SESSION                     the session (gsi1pk STATUS#<status>, gsi1sk <time>#<id>)
+SESSION#<id>        SESSION                     the session (gsi1pk STATUS#<status>, or UNANNOUNCED#ended
+                                                until session.ended is published; gsi1sk <time>#<id>)
 SESSION#<id>        PARTICIPANT#<user_id>       a participant
+SESSION#<id>        LEFT#<user_id>              the user's last membership that ended
 SESSION#<id>        SONG#<song_id>              a queued song, with its score
 SESSION#<id>        VOTE#<song_id>#<user_id>    one user's vote on one song
 SESSION#<id>        MSG#<created_at>#<id>       a chat message
+SESSION#<id>        KEY#<key_id>                what a request sent with an Idempotency-Key created
 """
 
 from __future__ import annotations
@@ -14,18 +17,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from colmena.errors import InvalidInput
+from colmena.errors import MalformedInput
 from colmena.repository import DynamoRepository, Item, from_attributes, to_attributes, translated
 from live.logic import session_sort_key
 from live.models import (
     EndReason,
+    KeyedRequest,
     Message,
     MessageType,
     Page,
     Participant,
+    RequestKey,
     Session,
     SessionStatus,
     Song,
@@ -38,10 +44,14 @@ if TYPE_CHECKING:
 
 SESSION = "SESSION"
 PARTICIPANT = "PARTICIPANT#"
+LEFT = "LEFT#"
 SONG = "SONG#"
 VOTE = "VOTE#"
 MESSAGE = "MSG#"
+KEY = "KEY#"
 BY_STATUS = "ByStatus"
+# The status index's partition of ended sessions whose `session.ended` is not yet published.
+UNANNOUNCED_END = "UNANNOUNCED#ended"
 MAX_CURSOR_CHARS = 1024
 
 # What each kind of item lets an update change; everything else is written once, when the item is created.
@@ -62,6 +72,7 @@ SESSION_LIFECYCLE = frozenset(
     {"status", "started_at", "ended_at", "end_reason", "gsi1pk", "gsi1sk", "updated_at", "last_activity_at"}
 )
 SONG_UPDATABLE = frozenset({"status", "updated_at"})
+KEYED = frozenset({"announced"})
 
 
 def session_pk(session_id: str) -> str:
@@ -97,7 +108,7 @@ class LiveRepository(DynamoRepository):
             "Limit": limit,
         }
         if cursor:
-            request["ExclusiveStartKey"] = _start_key(cursor, {"pk", "sk", "gsi1pk", "gsi1sk"}, gsi1pk=partition)
+            request["ExclusiveStartKey"] = _session_start_key(cursor, partition)
         response = self._client.query(**request)
         return Page(
             [_session(from_attributes(item)) for item in response["Items"]],
@@ -189,13 +200,7 @@ class LiveRepository(DynamoRepository):
                 {":status": status_pk(status), ":before": before, **{f":{k}": v for k, v in values.items()}}
             ),
         }
-        sessions: list[Session] = []
-        while True:
-            response = self._client.query(**request)
-            sessions.extend(_session(from_attributes(item)) for item in response["Items"])
-            if "LastEvaluatedKey" not in response:
-                return sessions
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [_session(item) for item in self._query_all(request)]
 
     def _end(self, session: Session, now: str, reason: EndReason, condition: str, **values: str) -> Session:
         ended = replace(session, status=SessionStatus.ENDED, ended_at=now)
@@ -207,7 +212,8 @@ class LiveRepository(DynamoRepository):
                 "ended_at": now,
                 "end_reason": str(reason),
                 "updated_at": now,
-                "gsi1pk": status_pk(SessionStatus.ENDED),
+                # Listed apart until `session.ended` is out: see end_announced and unannounced_ends.
+                "gsi1pk": UNANNOUNCED_END,
                 "gsi1sk": f"{session_sort_key(ended)}#{session.session_id}",
             },
             condition,
@@ -215,6 +221,29 @@ class LiveRepository(DynamoRepository):
             **values,
         )
         return _session(item)
+
+    def end_announced(self, session: Session) -> None:
+        """Moves an ended session from the unannounced partition of the status index to the ended one, once
+        its `session.ended` is published: ConditionFailed when it was moved already."""
+        self._set_fields(
+            session_pk(session.session_id),
+            SESSION,
+            {"gsi1pk": status_pk(SessionStatus.ENDED)},
+            "#gsi1pk = :unannounced",
+            SESSION_LIFECYCLE,
+            unannounced=UNANNOUNCED_END,
+        )
+
+    def unannounced_ends(self, ended_before: str) -> list[Session]:
+        """Sessions ended before the given time whose `session.ended` was never published (whoever ended them
+        stopped between the write and the publish): a query on the index's small partition of them."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": BY_STATUS,
+            "KeyConditionExpression": "gsi1pk = :unannounced AND gsi1sk < :before",
+            "ExpressionAttributeValues": to_attributes({":unannounced": UNANNOUNCED_END, ":before": ended_before}),
+        }
+        return [_session(item) for item in self._query_all(request)]
 
     # ---------------------------------------------------------------- participants
     def join(self, session_id: str, user_id: str, now: str) -> None:
@@ -248,18 +277,27 @@ class LiveRepository(DynamoRepository):
             ]
         )
 
-    def leave(self, session_id: str, user_id: str) -> None:
-        """Removes the participant and uncounts them together: ConditionFailed when they were not in."""
-        pk = session_pk(session_id)
+    def leave(self, membership: Participant, now: str) -> None:
+        """Removes the participant and uncounts them together, keeping a note of the membership that ended
+        (what a repeated leave announces again): ConditionFailed when they were not in."""
+        pk = session_pk(membership.session_id)
+        note = {
+            "pk": pk,
+            "sk": LEFT + membership.user_id,
+            "user_id": membership.user_id,
+            "joined_at": membership.joined_at,
+            "left_at": now,
+        }
         self._transact(
             [
                 {
                     "Delete": {
                         "TableName": self.table_name,
-                        "Key": self._key(pk, PARTICIPANT + user_id),
+                        "Key": self._key(pk, PARTICIPANT + membership.user_id),
                         "ConditionExpression": "attribute_exists(pk)",
                     }
                 },
+                {"Put": {"TableName": self.table_name, "Item": to_attributes(note)}},
                 {
                     "Update": {
                         "TableName": self.table_name,
@@ -271,6 +309,15 @@ class LiveRepository(DynamoRepository):
                 },
             ]
         )
+
+    def participant(self, session_id: str, user_id: str) -> Participant | None:
+        item = self._get(session_pk(session_id), PARTICIPANT + user_id)
+        return Participant(session_id, user_id, item["joined_at"]) if item else None
+
+    def last_membership(self, session_id: str, user_id: str) -> Participant | None:
+        """The user's last membership that ended (None if they never left the session)."""
+        item = self._get(session_pk(session_id), LEFT + user_id)
+        return Participant(session_id, user_id, item["joined_at"], item["left_at"]) if item else None
 
     def is_participant(self, session_id: str, user_id: str) -> bool:
         return self._get(session_pk(session_id), PARTICIPANT + user_id) is not None
@@ -293,8 +340,9 @@ class LiveRepository(DynamoRepository):
         )
         return int(response["song_count"])
 
-    def add_song(self, song: Song) -> None:
-        self._put(_song_item(song), condition="attribute_not_exists(pk)")
+    def add_song(self, song: Song, key: RequestKey | None = None) -> None:
+        """ConditionFailed when the song, or the request its key names, exists already."""
+        self._put_keyed(_song_item(song), key, song.song_id)
 
     def get_song(self, session_id: str, song_id: str) -> Song | None:
         item = self._get(session_pk(session_id), SONG + song_id)
@@ -322,8 +370,9 @@ class LiveRepository(DynamoRepository):
     def write_vote(self, song: Song, user_id: str, previous: Vote | None, value: int | None, now: str) -> None:
         """Replaces the user's vote on the song (None withdraws it) and moves the song's score by the
         difference, in one transaction, on condition that the stored vote is still `previous` and the
-        session still live with voting on: ConditionFailed when anything moved since it was read, so a
-        burst of votes by one user counts once and the score is always the sum of the votes."""
+        session (checked, not written) still live with voting on: ConditionFailed when anything moved since
+        it was read, so a burst of votes by one user counts once and the score is always the sum of the
+        votes."""
         pk = session_pk(song.session_id)
         sk = vote_sk(song.song_id, user_id)
         delta = (value or 0) - (previous.value if previous else 0)
@@ -350,23 +399,48 @@ class LiveRepository(DynamoRepository):
                     }
                 },
                 {
-                    "Update": {
+                    # Checked, not written: the session item is not rewritten by every vote of a busy session
+                    # (its activity is recorded apart, at most once a minute: see service.record_activity).
+                    "ConditionCheck": {
                         "TableName": self.table_name,
                         "Key": self._key(pk, SESSION),
-                        "UpdateExpression": "SET last_activity_at = :now",
                         "ConditionExpression": "#status = :live AND voting_enabled = :on",
                         "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": to_attributes(
-                            {":live": str(SessionStatus.LIVE), ":on": True, ":now": now}
-                        ),
+                        "ExpressionAttributeValues": to_attributes({":live": str(SessionStatus.LIVE), ":on": True}),
                     }
                 },
             ]
         )
 
     # ---------------------------------------------------------------- chat
-    def add_message(self, message: Message) -> None:
-        self._put(_message_item(message), condition="attribute_not_exists(pk)")
+    def add_message(self, message: Message, key: RequestKey | None = None) -> None:
+        """ConditionFailed when the message, or the request its key names, exists already."""
+        item = _message_item(message)
+        self._put_keyed(item, key, item["sk"])
+
+    def get_message(self, session_id: str, sk: str) -> Message | None:
+        item = self._get(session_pk(session_id), sk)
+        return _message(item) if item else None
+
+    # ---------------------------------------------------------------- requests sent with an Idempotency-Key
+    def keyed_request(self, session_id: str, key_id: str) -> KeyedRequest | None:
+        item = self._get(session_pk(session_id), KEY + key_id)
+        if item is None:
+            return None
+        return KeyedRequest(item["fingerprint"], item["created"], bool(item.get("announced", False)))
+
+    def mark_announced(self, session_id: str, key_id: str) -> None:
+        """Notes that the keyed request's event is published, so a retry does not publish it again."""
+        self._set_fields(session_pk(session_id), KEY + key_id, {"announced": True}, "attribute_exists(pk)", KEYED)
+
+    def _put_keyed(self, item: Item, key: RequestKey | None, created: str) -> None:
+        """Puts the item if absent; with a key, in one transaction with the record of the key, itself put only
+        if absent: of two requests with the same key one creates, and the other finds what it created."""
+        if key is None:
+            self._put(item, condition="attribute_not_exists(pk)")
+            return
+        record = {"pk": item["pk"], "sk": KEY + key.key_id, "fingerprint": key.fingerprint, "created": created}
+        self._put_all_if_absent([record, item])
 
     def messages(self, session_id: str, limit: int, cursor: str | None) -> Page[Message]:
         pk = session_pk(session_id)
@@ -378,16 +452,23 @@ class LiveRepository(DynamoRepository):
             "Limit": limit,
         }
         if cursor:
-            request["ExclusiveStartKey"] = _start_key(cursor, {"pk", "sk"}, pk=pk, sk_prefix=MESSAGE)
+            request["ExclusiveStartKey"] = _message_start_key(cursor, pk)
         response = self._client.query(**request)
         return Page(
             [_message(from_attributes(item)) for item in response["Items"]],
             _cursor(response.get("LastEvaluatedKey")),
         )
 
-    def touch(self, session_id: str, now: str) -> None:
-        """Marks activity in the session (what the scheduled cleanup reads)."""
-        self._update_raw(session_id, "SET last_activity_at = :now", "attribute_exists(pk)", {":now": now})
+    def record_activity(self, session_id: str, now: str, stale_before: str) -> None:
+        """Sets the session's last activity (what the scheduled cleanup reads) to `now`, on condition that the
+        recorded one is older than `stale_before`: ConditionFailed when it is not (someone recorded it since)
+        or the session does not exist, so of many requests at once one writes."""
+        self._update_raw(
+            session_id,
+            "SET last_activity_at = :now",
+            "last_activity_at < :stale",
+            {":now": now, ":stale": stale_before},
+        )
 
     # ---------------------------------------------------------------- helpers
     def _query_prefix(self, session_id: str, prefix: str) -> list[Item]:
@@ -397,13 +478,17 @@ class LiveRepository(DynamoRepository):
             "ExpressionAttributeValues": to_attributes({":pk": session_pk(session_id), ":prefix": prefix}),
             "ConsistentRead": True,
         }
+        return self._query_all(request)
+
+    def _query_all(self, request: dict[str, Any]) -> list[Item]:
+        """Every item the query finds, page after page."""
         items: list[Item] = []
         while True:
             response = self._client.query(**request)
             items.extend(from_attributes(item) for item in response["Items"])
             if "LastEvaluatedKey" not in response:
                 return items
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
 
     def _update_raw(self, session_id: str, expression: str, condition: str, values: dict[str, Any]) -> Item:
         from botocore.exceptions import ClientError
@@ -437,28 +522,53 @@ def _cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
-def _start_key(
-    cursor: str, names: set[str], *, sk_prefix: str | None = None, **expected: str
-) -> dict[str, dict[str, str]]:
-    """The key a cursor names, refused (422) unless it is one this listing gave out: the right attributes,
-    all text, in the partition being listed. A hand-made cursor can only start the listing elsewhere in the
-    same partition, never reach another."""
-    refusal = InvalidInput("not a cursor this listing gave out; start again without one", field="cursor")
+# A stored time (colmena.clock), then an id as the routes take them: the sort keys the listings give out.
+_TIME_AND_ID = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00#(?P<id>[A-Za-z0-9-]{1,64})"
+_SESSION_SORT_KEY = re.compile(_TIME_AND_ID)
+_MESSAGE_SORT_KEY = re.compile(MESSAGE + _TIME_AND_ID)
+
+
+def _session_start_key(cursor: str, partition: str) -> dict[str, dict[str, str]]:
+    """The key a sessions cursor names, refused (400) unless it has the shape of a session in the status
+    index's partition being listed: `SESSION#<id>`/`SESSION`, `gsi1sk` `<time>#<the same id>`."""
+    plain = _decoded(cursor, {"pk", "sk", "gsi1pk", "gsi1sk"})
+    sort_key = _SESSION_SORT_KEY.fullmatch(plain["gsi1sk"])
+    if not (
+        sort_key
+        and plain["gsi1pk"] == partition
+        and plain["sk"] == SESSION
+        and plain["pk"] == session_pk(sort_key["id"])
+    ):
+        raise _not_a_cursor()
+    return {name: {"S": value} for name, value in plain.items()}
+
+
+def _message_start_key(cursor: str, pk: str) -> dict[str, dict[str, str]]:
+    """The key a chat cursor names, refused (400) unless it is a message's key in the session being read:
+    `pk` that session's, `sk` `MSG#<time>#<id>`."""
+    plain = _decoded(cursor, {"pk", "sk"})
+    if not (plain["pk"] == pk and _MESSAGE_SORT_KEY.fullmatch(plain["sk"])):
+        raise _not_a_cursor()
+    return {name: {"S": value} for name, value in plain.items()}
+
+
+def _decoded(cursor: str, names: set[str]) -> dict[str, str]:
+    """The cursor's JSON object of `names`, each a string, or the refusal. Checked whole before DynamoDB sees
+    any of it: a crafted cursor can start a listing only somewhere in the partition the caller may list from
+    its start anyway (see docs/decisions.md on why cursors are not signed)."""
     if len(cursor) > MAX_CURSOR_CHARS:
-        raise refusal
+        raise _not_a_cursor()
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeError, RecursionError) as error:
-        raise refusal from error
-    if not isinstance(plain, dict) or set(plain) != names or not all(isinstance(v, str) and v for v in plain.values()):
-        raise refusal
-    if any(plain[name] != value for name, value in expected.items()):
-        raise refusal
-    if sk_prefix is not None and not plain["sk"].startswith(sk_prefix):
-        raise refusal
-    if not plain["pk"].startswith("SESSION#"):
-        raise refusal
-    return {name: {"S": value} for name, value in plain.items()}
+        raise _not_a_cursor() from error
+    if not isinstance(plain, dict) or set(plain) != names or not all(isinstance(v, str) for v in plain.values()):
+        raise _not_a_cursor()
+    return plain
+
+
+def _not_a_cursor() -> MalformedInput:
+    return MalformedInput("not a cursor this listing gave out; start again without one", field="cursor")
 
 
 # ---------------------------------------------------------------- items

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from colmena.changes import PartialChange
 from colmena.clock import normalized_timestamp
-from live.logic import chat_text
+from live.logic import IDEMPOTENCY_HEADER, chat_text
 from live.models import (
     DEFAULT_MAX_PARTICIPANTS,
+    EndReason,
     Message,
     MessageType,
     Page,
@@ -46,6 +47,19 @@ Genres = Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Fie
 Timestamp = Annotated[str, Field(max_length=40, examples=["2026-12-01T21:00:00Z"]), AfterValidator(_timestamp)]
 MaxParticipants = Annotated[int, Field(ge=1, le=10_000)]
 Id = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=IDEMPOTENCY_HEADER,
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Optional; any printable ASCII without spaces, unique per request (a UUID). Sent again "
+        "with the same body, the request answers what it created the first time (201) and creates and "
+        "announces nothing again; sent with another body, it is refused (422 naming the header).",
+        examples=["5b0e6f9a-8d0c-4a51-9a8e-2f1d3c4b5a69"],
+    ),
+]
 
 
 class NewSession(BaseModel):
@@ -93,6 +107,10 @@ class SessionView(BaseModel):
     created_at: str
     started_at: str | None
     ended_at: str | None
+    end_reason: EndReason | None = Field(
+        description="Why it ended: `dj` (its DJ ended it), `idle` (no activity for hours) or `not_started` "
+        "(cancelled: it never went live); null until it ends"
+    )
 
     @classmethod
     def of(cls, session: Session) -> SessionView:
@@ -112,6 +130,7 @@ class SessionView(BaseModel):
             created_at=session.created_at,
             started_at=session.started_at,
             ended_at=session.ended_at,
+            end_reason=session.end_reason,
         )
 
 

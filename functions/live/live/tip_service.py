@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from colmena.errors import Busy, ColmenaError, Conflict, InvalidPayload
 from colmena.events import EventPublisher
 from colmena.repository import ConditionFailed, Contended
-from live.logic import found
+from live.logic import activity_stale_before, found
 from live.models import Message, MessageType
 from live.repository import LiveRepository
 from live.tip_events import tip_completed, tip_refunded
@@ -234,8 +234,9 @@ def _announce(live: LiveRepository, tips: TipRepository, publisher: EventPublish
         )
         with suppress(ConditionFailed):  # posted by a delivery that stopped before marking the tip told
             live.add_message(message)
-        with suppress(ConditionFailed):  # a tip is activity: the cleanup does not end a session being tipped
-            live.touch(tip.session_id, now)
+        # A tip is activity, so the cleanup does not end a session being tipped (recorded at most once a minute).
+        with suppress(ConditionFailed, Contended):
+            live.record_activity(tip.session_id, now, activity_stale_before(now))
         publisher.publish(tip_completed(tip))
         tip = tips.mark_announced(tip, "completion_announced")
     if tip.status is TipStatus.REFUNDED and not tip.refund_announced:

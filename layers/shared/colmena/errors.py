@@ -27,6 +27,13 @@ class InvalidInput(ColmenaError):
         self.field = field
 
 
+class MalformedInput(InvalidInput):
+    """Input that cannot be read at all, such as a paging cursor this API did not give out: 400, where input
+    that breaks a rule is 422."""
+
+    code = "malformed_input"
+
+
 class InvalidEvent(ColmenaError):
     """An event that is not the one a function expects (wrong trigger, missing attribute)."""
 

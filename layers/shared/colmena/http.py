@@ -51,6 +51,8 @@ MAX_REASON_CHARS = 300
 MAX_MESSAGE_CHARS = 1000
 
 STATUS_OF: dict[type[errors.ColmenaError], HTTPStatus] = {
+    # Before InvalidInput, its base: the first match answers.
+    errors.MalformedInput: HTTPStatus.BAD_REQUEST,
     errors.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.Unauthorized: HTTPStatus.UNAUTHORIZED,
     errors.Forbidden: HTTPStatus.FORBIDDEN,

@@ -6,8 +6,8 @@ another version rather than patching code it has not been checked against, and e
 every function it wraps still has the signature it was written against, naming the one that changed.
 
 Where each patch lives: 1, 2, 5 `runtime.py`; 3 `cognito_triggers.py`; 4, 9 `api_gateway.py`; 6 `front.py`;
-7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`. `signatures.py` holds the check
-every patch runs on what it wraps.
+7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`.
+`signatures.py` holds the check every patch runs on what it wraps.
 
 MiniStack runs with its own IAM enforcement on (`AUTH=true`): each function calls AWS with its execution role's
 credentials, and the role's policies from template.yaml are evaluated on every call it makes.
@@ -37,6 +37,9 @@ credentials, and the role's policies from template.yaml are evaluated on every c
     invocations wait for a free worker, up to the function's timeout, as reserved concurrency would bound
     them. Workers share one unpacked copy of each code and layer version instead of a copy each, so a burst
     stays small and the stop is quick. X-Ray is off in the workers.
+12. An EventBridge rule's event reaches its Lambda target as an asynchronous invocation does on AWS: a failure
+    is retried (the function's `EventInvokeConfig.MaximumRetryAttempts`, backoff shortened to seconds) and
+    then kept in its on-failure destination, instead of being run once and lost.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.local_stack.launcher.api_gateway import _accept_only_id_tokens, _keep_cors_preflight_responses
+from tools.local_stack.launcher.async_events import _invoke_rule_targets_asynchronously
 from tools.local_stack.launcher.cognito_rules import _enforce_cognito_client_rules
 from tools.local_stack.launcher.cognito_triggers import _fire_cognito_triggers
 from tools.local_stack.launcher.front import ApiFront, Asgi, _front_dispatch
@@ -115,6 +119,7 @@ def apply_patches(runtime_python: Path) -> None:
     _accept_only_id_tokens()
     _enforce_cognito_client_rules()
     _bound_worker_pools(limit)
+    _invoke_rule_targets_asynchronously()
 
 
 def workers_per_function() -> int:

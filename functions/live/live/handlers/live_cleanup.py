@@ -6,28 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
 from colmena.errors import InvalidEvent
-from colmena.events import EventPublisher
-from colmena.settings import EventBusSettings
 from live import service
-from live.events import SOURCE
-from live.repository import LiveRepository
-from live.settings import CleanupSettings, LiveSettings
+from live.settings import CleanupSettings
+from live.wiring import LiveFunction
 
-settings = LiveSettings.from_env()
+function = LiveFunction.from_env()
 cleanup = CleanupSettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = LiveRepository(dynamodb_client(), settings.table_name)
-publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
+repository, publisher = function.repository, function.publisher
+logger, tracer, metrics = function.logger, function.tracer, function.metrics
 
 
 @logger.inject_lambda_context
@@ -40,12 +31,21 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     result = service.clean_up(repository, publisher, utc_now(), cleanup.idle_after, cleanup.cancel_after)
     metrics.add_metric(name="SessionsEndedIdle", unit=MetricUnit.Count, value=len(result.ended))
     metrics.add_metric(name="SessionsCancelled", unit=MetricUnit.Count, value=len(result.cancelled))
+    # Ends whose announcement an earlier run (or the DJ's request) never made: each one is a crash to look at.
+    metrics.add_metric(name="SessionEndsAnnouncedLate", unit=MetricUnit.Count, value=len(result.announced))
     logger.info(
-        "cleanup done", extra={"ended": result.ended, "cancelled": result.cancelled, "event_id": event.get("id")}
+        "cleanup done",
+        extra={
+            "ended": result.ended,
+            "cancelled": result.cancelled,
+            "announced_late": result.announced,
+            "event_id": event.get("id"),
+        },
     )
     return {
         "ended": len(result.ended),
         "cancelled": len(result.cancelled),
         "ended_sessions": result.ended,
         "cancelled_sessions": result.cancelled,
+        "announced_late_sessions": result.announced,
     }

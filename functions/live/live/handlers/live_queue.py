@@ -3,35 +3,22 @@ played or skipped."""
 
 # No `from __future__ import annotations` here: Powertools reads the route signatures at run time.
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
-from colmena.events import EventPublisher
-from colmena.http import RestApi, caller_of, responses
-from colmena.settings import EventBusSettings
+from colmena.http import caller_of, responses
 from live import service
-from live.events import SOURCE
 from live.models import QueueOrder, SongStatus
-from live.repository import LiveRepository
-from live.schemas import Id, NewSong, Queue, SongStatusChange, SongView, VoteBody, VoteView
-from live.settings import LiveSettings
+from live.schemas import Id, IdempotencyKey, NewSong, Queue, SongStatusChange, SongView, VoteBody, VoteView
+from live.wiring import LiveFunction, rest_api
 
-settings = LiveSettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = LiveRepository(dynamodb_client(), settings.table_name)
-publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
-
-app = RestApi("Colmena Live API", "DJ sessions: sessions, participants, the song queue and its votes, chat.")
+function = LiveFunction.from_env()
+repository, publisher = function.repository, function.publisher
+tracer, metrics = function.tracer, function.metrics
+app = rest_api()
 
 CHANGES = (HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.SERVICE_UNAVAILABLE)
 
@@ -43,9 +30,11 @@ CHANGES = (HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.SERVICE_UNAVAIL
     responses=responses("The queued song", *CHANGES, takes_body=True, success_status=HTTPStatus.CREATED),
 )
 @tracer.capture_method
-def add_song(session_id: Id, song: Annotated[NewSong, Body()]) -> SongView:
+def add_song(session_id: Id, song: Annotated[NewSong, Body()], idempotency_key: IdempotencyKey = None) -> SongView:
     caller = caller_of(app.current_event)
-    added = service.add_song(repository, publisher, session_id, caller.user_id, song.fields(), utc_now())
+    added = service.add_song(
+        repository, publisher, session_id, caller.user_id, song.fields(), utc_now(), idempotency_key
+    )
     metrics.add_metric(name="SongQueued", unit=MetricUnit.Count, value=1)
     return SongView.of(added)
 
@@ -101,8 +90,4 @@ def delete_vote(session_id: Id, song_id: Id) -> VoteView:
     return VoteView(session_id=session_id, song_id=song_id, score=song.score, my_vote=None)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = function.rest_handler(app)

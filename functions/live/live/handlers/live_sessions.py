@@ -4,35 +4,22 @@ session (its DJ only); join, leave and list participants."""
 # No `from __future__ import annotations` here: Powertools reads the route signatures at run time to
 # validate bodies and build the OpenAPI description, so the annotations must be real objects.
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
-from colmena.events import EventPublisher
-from colmena.http import RestApi, caller_of, responses
-from colmena.settings import EventBusSettings
+from colmena.http import caller_of, responses
 from live import service
-from live.events import SOURCE
 from live.models import SessionStatus
-from live.repository import LiveRepository
 from live.schemas import Id, Membership, NewSession, ParticipantList, SessionChange, SessionPage, SessionView
-from live.settings import LiveSettings
+from live.wiring import LiveFunction, rest_api
 
-settings = LiveSettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = LiveRepository(dynamodb_client(), settings.table_name)
-publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
-
-app = RestApi("Colmena Live API", "DJ sessions: sessions, participants, the song queue and its votes, chat.")
+function = LiveFunction.from_env()
+repository, publisher = function.repository, function.publisher
+tracer, metrics = function.tracer, function.metrics
+app = rest_api()
 
 # Served without the authorizer (the template's `Auth: Authorizer: NONE`): anyone may browse sessions.
 PUBLIC: list[dict[str, list[str]]] = [{}]
@@ -71,7 +58,7 @@ def create_session(new: Annotated[NewSession, Body()]) -> SessionView:
     "/sessions",
     summary="Live or scheduled sessions, newest first (public)",
     security=PUBLIC,
-    responses=responses("One page of sessions", public=True),
+    responses=responses("One page of sessions", HTTPStatus.BAD_REQUEST, public=True),
 )
 @tracer.capture_method
 def list_sessions(
@@ -161,8 +148,4 @@ def list_participants(session_id: Id) -> ParticipantList:
     return ParticipantList.of(session_id, service.participants(repository, session_id))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = function.rest_handler(app)
