@@ -190,6 +190,9 @@ def main() -> int:
     from tools import bench_local_stack
 
     bench_local_stack.main(in_process_get_me=dict(warm)[GET_ME])
+    from tools import bench_tips
+
+    bench_tips.main(build_dir)
     return 0
 
 

@@ -93,3 +93,19 @@ def test_once_the_session_has_ended_and_its_listeners_are_told_it_has_no_listene
     assert frames_to("bo-phone") == [{"type": "session.ended", "session_id": LIVE, "data": {"session_id": LIVE}}]
     assert connections.session_connections(LIVE) == []
     assert connections.session_connections(SCHEDULED) == ["bo-phone"]
+
+
+def test_a_completed_tip_reaches_the_sessions_listeners_as_tip_received_with_its_chat_message(
+    push: ModuleType, connections: ConnectionRepository
+) -> None:
+    listening(connections, "bo-phone")
+    event = sample_event(ROOT / "events" / "live_push" / "tip_completed.json")
+
+    push.lambda_handler(event, LambdaContext())
+
+    [frame] = frames_to("bo-phone")
+    assert (frame["type"], frame["session_id"]) == ("tip.received", LIVE)
+    assert "payment_intent_id" not in frame["data"]
+    assert (frame["data"]["amount"], frame["data"]["currency"]) == (500, "eur")
+    assert frame["data"]["message"]["type"] == "tip_notification"
+    assert frame["data"]["message"]["text"] == "Tipped 5.00 EUR"

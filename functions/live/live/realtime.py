@@ -19,14 +19,27 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-# The detail-types of colmena.live the push function forwards (the template's rule lists the same).
-PUSHED_TYPES = ("session.started", "session.ended", "chat.message", "vote.changed", "queue.changed", "presence")
+from live import tip_events
+
+# The detail-types of colmena.live the push function forwards (the template's rule lists the same); a
+# tip.completed reaches the sockets as a tip.received frame (live/tip_events.py).
+PUSHED_TYPES = (
+    "session.started",
+    "session.ended",
+    "chat.message",
+    "vote.changed",
+    "queue.changed",
+    "presence",
+    "tip.completed",
+)
 # Posts in flight at once: a full session (1000 connections) takes ~16 rounds of one local round trip each.
 FANOUT_THREADS = 64
 
 
 def pushed_frame(detail_type: str, detail: Mapping[str, Any]) -> dict[str, Any]:
     """What a session's listeners receive for one of Live's events (its `detail` as published)."""
+    if detail_type == tip_events.COMPLETED:
+        return tip_events.tip_received_frame(detail["data"])
     data = dict(detail["data"])
     return {"type": detail_type, "session_id": data["session_id"], "data": data}
 

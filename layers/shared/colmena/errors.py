@@ -63,6 +63,51 @@ class Busy(ColmenaError):
     code = "busy"
 
 
+class InvalidSignature(ColmenaError):
+    """A provider's webhook whose signature is missing, malformed, forged or stale: nothing in it is trusted."""
+
+    code = "invalid_signature"
+
+
+class InvalidPayload(ColmenaError):
+    """A webhook whose signature holds but whose body is not what the provider sends (an event with no id or
+    type): the provider is told, and nothing is changed."""
+
+    code = "invalid_payload"
+
+
+class ProviderError(ColmenaError):
+    """An outside provider (Stripe, Twilio) refused or failed a call. `code` is the provider's own error code
+    when it gave one, so a client sees, for instance, Stripe's `card_declined`."""
+
+    code = "provider_error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+
+
+class PaymentRequired(ProviderError):
+    """The payment provider declined the payment itself (a card error): another payment method may pass."""
+
+    code = "payment_declined"
+
+
+class ProviderConflict(ProviderError):
+    """The provider refused the request as it stands (an idempotency key reused with other parameters, an
+    account that cannot receive the payment): sending it again unchanged will not help."""
+
+    code = "provider_conflict"
+
+
+class ProviderUnavailable(ProviderError):
+    """The provider could not be reached, or failed, or refused Colmena's own credentials: not the client's
+    doing; the same request later may pass."""
+
+    code = "provider_unavailable"
+
+
 class SignInRefused(ColmenaError):
     """Raised by the PreAuthentication trigger; Cognito shows the message to the client."""
 

@@ -62,6 +62,13 @@ STATUS_OF: dict[type[errors.ColmenaError], HTTPStatus] = {
     errors.PublishFailed: HTTPStatus.SERVICE_UNAVAILABLE,
     # Others wrote the same items at that moment, more often than the route retries: send it again.
     errors.Busy: HTTPStatus.SERVICE_UNAVAILABLE,
+    # A webhook's signature or body: refused before anything in it is believed.
+    errors.InvalidSignature: HTTPStatus.BAD_REQUEST,
+    errors.InvalidPayload: HTTPStatus.BAD_REQUEST,
+    # An outside provider's answer, with its own code: declined (402), refused as asked (409), failing (502).
+    errors.PaymentRequired: HTTPStatus.PAYMENT_REQUIRED,
+    errors.ProviderConflict: HTTPStatus.CONFLICT,
+    errors.ProviderUnavailable: HTTPStatus.BAD_GATEWAY,
 }
 
 

@@ -1,0 +1,101 @@
+"""Stripe's webhook (POST /webhooks/stripe, no authorizer: the signature is the authentication). The raw body's
+Stripe-Signature is verified with the official library; each event id is applied once, through Powertools
+idempotency on IdempotencyTable; the event moves a tip forward or marks a DJ payable. Stripe is told 200 for
+every event it should stop sending (unknown ones included), 400 for one it signed wrongly or that is not an
+event, and 409 while another delivery of the same event is being applied (Stripe sends it again later)."""
+
+# No `from __future__ import annotations` here: Powertools reads the route signatures at run time.
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from colmena.aws import dynamodb_client, events_client
+from colmena.clock import utc_now
+from colmena.errors import Conflict
+from colmena.events import EventPublisher
+from colmena.http import RestApi, responses
+from colmena.settings import EventBusSettings, require
+from live import tip_service
+from live.events import SOURCE
+from live.repository import LiveRepository
+from live.settings import LiveSettings
+from live.stripe_gateway import StripeGateway
+from live.tip_repository import TipRepository
+from live.tip_schemas import WebhookReceipt
+from live.tip_settings import StripeSettings
+
+# Stripe retries a delivery for up to three days: an event id is remembered a day longer than that.
+EVENT_REMEMBERED_S = 4 * 24 * 3600
+# Stripe's events are far larger than the routes' bodies (a charge with its refunds, an account).
+MAX_EVENT_BYTES = 256 * 1024
+PATH = "/webhooks/stripe"
+
+settings = LiveSettings.from_env()
+bus = EventBusSettings.from_env()
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+client = dynamodb_client()
+live = LiveRepository(client, settings.table_name)
+tips = TipRepository(client, settings.table_name)
+publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
+stripe = StripeGateway(StripeSettings.from_env(calls_stripe=False))
+persistence = DynamoDBPersistenceLayer(table_name=require("IDEMPOTENCY_TABLE_NAME"), boto3_client=client)
+idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=EVENT_REMEMBERED_S)
+
+app = RestApi(
+    "Colmena Live API",
+    "DJ sessions: sessions, participants, the song queue and its votes, chat.",
+    body_limits={("POST", PATH): MAX_EVENT_BYTES},
+)
+# Served without the authorizer (the template's `Auth: Authorizer: NONE`): Stripe carries no Cognito token.
+PUBLIC: list[dict[str, list[str]]] = [{}]
+
+
+@idempotent_function(data_keyword_argument="event", persistence_store=persistence, config=idempotency)
+def apply(event: dict[str, Any]) -> dict[str, str]:
+    outcome = tip_service.apply_stripe_event(live, tips, publisher, event, utc_now())
+    return {"event_id": str(event["id"]), "type": str(event["type"]), "outcome": outcome}
+
+
+@app.post(
+    PATH,
+    summary="Stripe's signed events (public: the Stripe-Signature header is the authentication)",
+    security=PUBLIC,
+    responses=responses(
+        "The event is applied, or was already, or is of no interest to Colmena",
+        HTTPStatus.CONFLICT,
+        takes_body=True,
+        public=True,
+    ),
+)
+@tracer.capture_method
+def stripe_webhook() -> WebhookReceipt:
+    request = app.current_event
+    event = stripe.verified_event(request.decoded_body or "", request.headers.get("Stripe-Signature"))
+    try:
+        receipt = apply(event=event)
+    except IdempotencyAlreadyInProgressError as error:
+        raise Conflict("another delivery of this event is being applied; Stripe will send it again") from error
+    metrics.add_metric(name="StripeEvent", unit=MetricUnit.Count, value=1)
+    logger.info("stripe event", extra=receipt)
+    return WebhookReceipt(**receipt)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # The in-progress record expires with this invocation, so a delivery cut off by the timeout is retried.
+    idempotency.register_lambda_context(context)
+    return app.resolve(event, context)
