@@ -60,8 +60,8 @@ def webhook_throughput() -> list[tuple[str, float]]:
     import boto3
     from moto import mock_aws
 
-    from live.tip_repository import TipRepository
-    from live.tips import Tip, TipStatus
+    from live.tips.repository import TipRepository
+    from live.tips.rules import Tip, TipStatus
     from tests.stripe_events import SECRET, delivery, stripe_event
     from tools.handlers import LambdaContext, load_module
 
@@ -118,8 +118,8 @@ def tip_to_completed(root: Path) -> tuple[list[float], list[float]]:
     import requests
     import stripe
 
-    from live.tip_repository import TipRepository
-    from live.tips import TipStatus
+    from live.tips.repository import TipRepository
+    from live.tips.rules import TipStatus
     from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
     from tools.local_stack.stack import LocalValues
 

@@ -17,8 +17,8 @@ import requests
 import stripe
 import websocket
 
-from live.tip_repository import TipRepository
-from live.tips import Tip, TipStatus
+from live.tips.repository import TipRepository
+from live.tips.rules import Tip, TipStatus
 from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
 from tools.local_stack.stack import LocalValues
 

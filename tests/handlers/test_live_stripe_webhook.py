@@ -16,8 +16,8 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 
 from live.repository import LiveRepository
-from live.tip_repository import TipRepository
-from live.tips import TipStatus
+from live.tips.repository import TipRepository
+from live.tips.rules import TipStatus
 from tests.live_seed import ANA, BO, LIVE, seed_live
 from tests.stripe_events import CONNECT_WEBHOOK_SECRET, SECRET, delivery, stripe_event
 from tools import template

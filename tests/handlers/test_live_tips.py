@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from colmena.errors import PaymentRequired, ProviderConflict, ProviderUnavailable
-from live.tip_repository import TipRepository
-from live.tips import Payout, Tip, TipStatus, stripe_idempotency_key, tip_id_for
+from live.tips.repository import TipRepository
+from live.tips.rules import Payout, Tip, TipStatus, stripe_idempotency_key, tip_id_for
 from tests.live_seed import ANA, BO, CY, LIVE, SCHEDULED, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from colmena.repository import ConditionFailed, from_attributes
-from live.tip_repository import TipRepository
-from live.tips import Payout, Tip, TipStatus
+from live.tips.repository import TipRepository
+from live.tips.rules import Payout, Tip, TipStatus
 
 NOW = "2026-11-25T22:00:00.000+00:00"
 LATER = "2026-11-25T22:05:00.000+00:00"

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from live import repository, tip_repository
+from live import repository
+from live.tips import repository as tip_repository
 from tests.live_seed import seeded_items
 
 WRITERS: dict[str, Any] = {

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from colmena.errors import Conflict, Forbidden, InvalidInput
 from live.models import Session, SessionStatus
-from live.tip_settings import tip_rules_from_env
-from live.tips import (
+from live.tips.rules import (
     RANK,
     Payout,
     TipRules,
@@ -28,6 +27,7 @@ from live.tips import (
     tip_id_for,
     tip_text,
 )
+from live.tips.settings import tip_rules_from_env
 
 # What Stripe's events say a tip has reached: a success, a failed attempt, a refund.
 REACHABLE = [TipStatus.COMPLETED, TipStatus.FAILED, TipStatus.REFUNDED]

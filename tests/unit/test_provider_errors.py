@@ -11,7 +11,7 @@ import stripe
 
 from colmena import errors
 from colmena.http import RestApi
-from live.stripe_gateway import stripe_errors
+from live.tips.stripe_gateway import stripe_errors
 from tools.handlers import LambdaContext
 
 app = RestApi("Test API", "A route that calls a Stripe that refuses.")

@@ -19,10 +19,10 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from live import tip_events
+from live.tips import events as tip_events
 
 # The detail-types of colmena.live the push function forwards (the template's rule lists the same); a
-# tip.completed reaches the sockets as a tip.received frame (live/tip_events.py).
+# tip.completed reaches the sockets as a tip.received frame (live/tips/events.py).
 PUSHED_TYPES = (
     "session.started",
     "session.ended",

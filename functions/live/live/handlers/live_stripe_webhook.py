@@ -25,14 +25,14 @@ from colmena.errors import Conflict
 from colmena.events import EventPublisher
 from colmena.http import RestApi, responses
 from colmena.settings import EventBusSettings, require
-from live import tip_service
 from live.events import SOURCE
 from live.repository import LiveRepository
 from live.settings import LiveSettings
-from live.stripe_gateway import StripeGateway
-from live.tip_repository import TipRepository
-from live.tip_schemas import WebhookReceipt
-from live.tip_settings import StripeSettings
+from live.tips import service as tip_service
+from live.tips.repository import TipRepository
+from live.tips.schemas import WebhookReceipt
+from live.tips.settings import StripeSettings
+from live.tips.stripe_gateway import StripeGateway
 
 # Stripe retries a delivery for up to three days: an event id is remembered a day longer than that.
 EVENT_REMEMBERED_S = 4 * 24 * 3600

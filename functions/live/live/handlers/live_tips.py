@@ -1,7 +1,7 @@
 """Tips: a DJ connects their Stripe Express account (POST /me/stripe/connect), and a listener tips a live
 session (POST /sessions/{session_id}/tips), which creates a Stripe PaymentIntent to the DJ's account.
 
-The `stripe` package is imported on the first call that reaches Stripe, not here (live.stripe_gateway)."""
+The `stripe` package is imported on the first call that reaches Stripe, not here (live.tips.stripe_gateway)."""
 
 # No `from __future__ import annotations` here: Powertools reads the route signatures at run time.
 from http import HTTPStatus
@@ -16,14 +16,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
 from colmena.http import RestApi, caller_of, responses
-from live import tip_service
 from live.repository import LiveRepository
 from live.schemas import Id
 from live.settings import LiveSettings
-from live.stripe_gateway import StripeGateway
-from live.tip_repository import TipRepository
-from live.tip_schemas import NewTip, StripeConnection, TipView
-from live.tip_settings import ConnectSettings, StripeSettings, tip_rules_from_env
+from live.tips import service as tip_service
+from live.tips.repository import TipRepository
+from live.tips.schemas import NewTip, StripeConnection, TipView
+from live.tips.settings import ConnectSettings, StripeSettings, tip_rules_from_env
+from live.tips.stripe_gateway import StripeGateway
 
 settings = LiveSettings.from_env()
 connect_settings = ConnectSettings.from_env()

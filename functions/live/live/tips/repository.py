@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from colmena.repository import DynamoRepository, Item, from_attributes, to_attributes, translated
-from live.tips import Payout, Tip, TipStatus
+from live.tips.rules import Payout, Tip, TipStatus
 
 PAYOUT = "PAYOUT"
 ACCOUNT = "ACCOUNT"

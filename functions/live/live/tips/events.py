@@ -15,7 +15,7 @@ from typing import Any
 
 from colmena.events import DomainEvent, deterministic_event_id
 from live.models import MessageType
-from live.tips import Tip, tip_message_id, tip_text
+from live.tips.rules import Tip, tip_message_id, tip_text
 
 COMPLETED = "tip.completed"
 REFUNDED = "tip.refunded"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from live.tips import Tip, TipStatus, currency_code
+from live.tips.rules import Tip, TipStatus, currency_code
 
 
 class NewTip(BaseModel):

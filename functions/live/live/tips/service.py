@@ -1,6 +1,6 @@
 """The tips' use cases: a DJ connects to Stripe, a listener tips, and Stripe's events move tips and payouts
-forward. Each reads what it needs, applies the rules in `live.tips`, and writes conditionally
-(`live.tip_repository`), so retries, concurrent requests and redelivered events have the effect of one.
+forward. Each reads what it needs, applies the rules in `live.tips.rules`, and writes conditionally
+(`live.tips.repository`), so retries, concurrent requests and redelivered events have the effect of one.
 
 Never a charge without a stored tip: the tip is stored pending before Stripe hears of it, and Stripe's
 PaymentIntent is created under the tip's own idempotency key, so a retry asks Stripe for the same one. Never a
@@ -21,9 +21,9 @@ from colmena.repository import ConditionFailed, Contended
 from live.logic import activity_stale_before, found
 from live.models import Message, MessageType
 from live.repository import LiveRepository
-from live.tip_events import tip_completed, tip_refunded
-from live.tip_repository import TipRepository
-from live.tips import (
+from live.tips.events import tip_completed, tip_refunded
+from live.tips.repository import TipRepository
+from live.tips.rules import (
     RANK,
     Payout,
     Tip,
@@ -44,7 +44,7 @@ MAX_ATTEMPTS = 8
 
 
 class Stripe(Protocol):
-    """What the use cases ask of Stripe (live.stripe_gateway.StripeGateway; a fake in tests)."""
+    """What the use cases ask of Stripe (live.tips.stripe_gateway.StripeGateway; a fake in tests)."""
 
     def create_express_account(self, user_id: str, email: str | None) -> str: ...
     def onboarding_link(self, account_id: str, return_url: str, refresh_url: str) -> str: ...

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from colmena.errors import InvalidPayload, InvalidSignature, PaymentRequired, ProviderConflict, ProviderUnavailable
-from live.tip_settings import SECRET_MAX_AGE_S, StripeSettings
-from live.tips import Tip, connect_idempotency_key, stripe_idempotency_key
+from live.tips.rules import Tip, connect_idempotency_key, stripe_idempotency_key
+from live.tips.settings import SECRET_MAX_AGE_S, StripeSettings
 
 # Stripe's own recommendation, and the issue's: a signature older than five minutes is refused.
 SIGNATURE_TOLERANCE_S = 300
