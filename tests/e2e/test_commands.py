@@ -41,6 +41,23 @@ def test_the_sample_get_me_event_answers_200_on_a_fresh_stack_before_any_other_s
     assert json.loads(answer["body"])["email"] == "ana@example.com"
 
 
+STRIPE_SAMPLES = sorted((template.ROOT / "events" / "live_stripe_webhook").glob("*.json"))
+
+
+@pytest.mark.parametrize("sample", STRIPE_SAMPLES, ids=[path.stem for path in STRIPE_SAMPLES])
+def test_invoke_signs_a_stripe_sample_now_so_the_webhook_accepts_it(
+    local_stack: StackProcess, project_copy: Path, sample: Path
+) -> None:
+    assert json.loads(sample.read_text())["headers"]["Stripe-Signature"] == "$signed-now"
+
+    done = invoke(project_copy, "LiveStripeWebhookFunction", str(sample.relative_to(template.ROOT)))
+
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["statusCode"] == 200, answer["body"]
+    assert json.loads(answer["body"])["event_id"] == json.loads(json.loads(sample.read_text())["body"])["id"]
+
+
 def test_every_secret_the_template_names_holds_its_local_value_through_the_aws_endpoint(
     local_stack: StackProcess,
 ) -> None:

@@ -4,7 +4,11 @@ Runs the function on the local stack (started for the call when none is running)
 environment and the layer, prints its return value as JSON on stdout and its logs on stderr. Exits 2 for a
 usage error (an unknown function, a missing or malformed event file) and 1, with the error, when the handler
 raised. (`make` itself exits 2 whenever a command fails, so scripts that tell the two apart call
-`.venv/bin/python -m tools.local_stack.invoke FN EVENT` directly.)"""
+`.venv/bin/python -m tools.local_stack.invoke FN EVENT` directly.)
+
+A sample's `Stripe-Signature` header of `$signed-now` is replaced by the signature Stripe would send at the time
+of the call, with the local Stripe secret's webhook secret: a signature written into the file would be stale
+five minutes later."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import base64
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +25,11 @@ from typing import Any
 from tools import template
 from tools.local_stack import stack
 from tools.local_stack.process import StackProcess
+from tools.local_stripe.webhooks import signature_header
 
 USAGE = "usage: make invoke FN=<LogicalId> EVENT=events/<function>/<file>.json"
+SIGNED_NOW = "$signed-now"
+STRIPE_SIGNATURE = "Stripe-Signature"
 
 
 def running_stack() -> dict[str, Any] | None:
@@ -63,6 +71,16 @@ def read_event(path_text: str) -> Any:
     return json.loads(path.read_text())
 
 
+def signed_now(event: Any, values: stack.LocalValues) -> Any:
+    """`event` with a `$signed-now` Stripe-Signature signed over its body, now, as the local Stripe signs."""
+    headers = event.get("headers") if isinstance(event, dict) else None
+    if not isinstance(headers, dict) or headers.get(STRIPE_SIGNATURE) != SIGNED_NOW:
+        return event
+    secret = values.secrets[stack.STRIPE_PARAMETER]["webhook_secret"]
+    signature = signature_header(str(event.get("body") or "").encode(), secret, int(time.time()))
+    return {**event, "headers": {**headers, STRIPE_SIGNATURE: signature}}
+
+
 def main(argv: list[str]) -> int:
     logical_id, event_path = [*argv, "", ""][:2]
     if logical_id not in {function.logical_id for function in template.functions()}:
@@ -73,6 +91,7 @@ def main(argv: list[str]) -> int:
         return refusal(f"no event file {event_path!r} (the sample events are in events/<function>/)")
     except ValueError as malformed:
         return refusal(f"{event_path} is not JSON: {malformed}")
+    event = signed_now(event, stack.LocalValues.read())
     with local_stack() as state:
         lambda_client = stack.client("lambda", state["gateway_port"])
         answer = lambda_client.invoke(
