@@ -1,7 +1,8 @@
 """The local stack's figures for `make bench`, each beside what it is compared with in the same run:
 `make run` to the first answered request; warm GET /me through the API port, straight to the emulator's API
-URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack; a chat
-message from its POST to its arrival on another listener's WebSocket, beside the POST alone."""
+URL, and the same handler called in process; `make invoke` of PostConfirmation on a running stack; Live's chat
+send and vote through the API port, beside GET /me interleaved with them; a chat message from its POST to its
+arrival on another listener's WebSocket, beside the POST alone."""
 
 from __future__ import annotations
 
@@ -117,6 +118,55 @@ class LiveParty:
         self.call(self.lia, "POST", f"/sessions/{self.session_id}/messages", text=text)
 
 
+# --- Live's writes beside GET /me ------------------------------------------------------------------------
+
+WRITE_SAMPLES = 200
+WRITE_WARM_UP = 10
+GET_ME_BESIDE_WRITES = "GET /me (the baseline, interleaved)"
+CHAT_SEND = "POST /sessions/{id}/messages"
+VOTE = "PUT /sessions/{id}/queue/{song_id}/vote"
+
+
+def write_latencies(party: LiveParty) -> dict[str, list[float]]:
+    """Lia's chat sends and votes through the API port, beside her GET /me, interleaved one of each per round
+    on one kept-alive connection, so the three see the same load: WRITE_SAMPLES of each after WRITE_WARM_UP
+    rounds. Her votes on the song she queued alternate +1 and -1, so each one replaces the last and moves the
+    score: every sample is a write."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    song = party.call(party.lia, "POST", f"/sessions/{party.session_id}/queue", title="Bench", artist="Colmena")
+    parts = urlsplit(party.running.api)
+    connection = http.client.HTTPConnection(str(parts.hostname), parts.port, timeout=30)
+
+    def timed(method: str, path: str, body: dict[str, object] | None = None) -> tuple[float, dict[str, Any]]:
+        headers = {"Authorization": party.lia, "Content-Type": "application/json"}
+        started = time.perf_counter()
+        connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        answer = connection.getresponse()
+        content = answer.read()
+        elapsed = time.perf_counter() - started
+        assert answer.status in (200, 201), (method, path, answer.status, content)
+        return elapsed, json.loads(content)
+
+    samples: dict[str, list[float]] = {GET_ME_BESIDE_WRITES: [], CHAT_SEND: [], VOTE: []}
+    messages, vote = (
+        f"/sessions/{party.session_id}/messages",
+        f"/sessions/{party.session_id}/queue/{song['song_id']}/vote",
+    )
+    for n in range(WRITE_WARM_UP + WRITE_SAMPLES):
+        value = 1 if n % 2 == 0 else -1
+        get_me, _ = timed("GET", "/me")
+        chat, _ = timed("POST", messages, {"text": f"bench {n}"})
+        voted, answer = timed("PUT", vote, {"value": value})
+        assert (answer["my_vote"], answer["score"]) == (value, value), answer  # the vote replaced the last one
+        if n >= WRITE_WARM_UP:
+            for name, elapsed in ((GET_ME_BESIDE_WRITES, get_me), (CHAT_SEND, chat), (VOTE, voted)):
+                samples[name].append(elapsed)
+    connection.close()
+    return samples
+
+
 def next_chat(socket: Any) -> None:
     while json.loads(socket.recv())["type"] != "chat.message":
         pass
@@ -189,6 +239,7 @@ def main(in_process_get_me: list[float]) -> None:
             direct = timed_gets(f"{running.gateway}/_aws/execute-api/{api['id']}/{api['stage']}/me", id_token)
             invokes = invoke_seconds(root)
             party = LiveParty(running)
+            writes = write_latencies(party)
             chat_posted, chat_arrived = chat_arrivals(party)
             delivered, fan_out_arrivals = fan_out(party)
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
@@ -199,6 +250,10 @@ def main(in_process_get_me: list[float]) -> None:
     print(f"{'the API port adds (median)':44} {added * 1000:9.2f}           (target < 2 ms)")
     print(f"\nmake invoke PostConfirmationFunction on a running stack, median of {INVOKES}")
     print(f"{'':44} {statistics.median(invokes) * 1000:9.0f} ms")
+    print(f"\nLive's writes through the API port, {WRITE_SAMPLES} of each after {WRITE_WARM_UP} warm-up rounds")
+    print(f"{'(one of each per round, one connection)':44} {'median ms':>9} {'p95 ms':>9}")
+    for name, samples in writes.items():
+        print(row(name, samples))
     print(f"\nChat, {CHAT_MESSAGES} messages {'median ms':>30} {'p95 ms':>9}")
     print(row("POST /sessions/{id}/messages answered", chat_posted))
     print(row("... arrived on another listener's socket", chat_arrived) + "   (target: median < 50 ms)")
