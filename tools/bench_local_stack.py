@@ -25,6 +25,7 @@ STARTS = 3
 INVOKES = 5
 CHAT_MESSAGES = 30
 FANOUT_CONNECTIONS = 1000
+FANOUT_ROUNDS = 3
 
 
 def first_answer_seconds(root: Path) -> float:
@@ -188,14 +189,25 @@ def chat_arrivals(party: LiveParty) -> tuple[list[float], list[float]]:
     return posted[1:], arrived[1:]
 
 
-def fan_out(party: LiveParty, connections: int = FANOUT_CONNECTIONS) -> tuple[int, list[float]]:
-    """One chat message to `connections` subscribed sockets (the DJ's, opened from 32 threads): how many
-    arrived, and when each did after the POST began."""
-    import threading
+def fan_out(party: LiveParty, connections: int = FANOUT_CONNECTIONS) -> list[tuple[int, list[float]]]:
+    """FANOUT_ROUNDS chat messages, one after the other, to `connections` subscribed sockets (the DJ's): for
+    each, how many arrived, and when each did after its POST began. Several rounds, because one is at the
+    mercy of whatever else the machine runs at that moment."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(32) as pool:
+    # A few at a time: each connect runs the authorizer and then $connect, on two workers each, so more
+    # threads open no faster, and 32 at once sometimes had a handshake answered 500 on a loaded machine.
+    with ThreadPoolExecutor(8) as pool:
         sockets = list(pool.map(lambda _: party.subscribed(party.dj), range(connections)))
+    rounds = [one_message_to(sockets, party, f"to everyone {n}") for n in range(FANOUT_ROUNDS)]
+    for socket in sockets:
+        socket.close()
+    return rounds
+
+
+def one_message_to(sockets: list[Any], party: LiveParty, text: str) -> tuple[int, list[float]]:
+    import threading
+
     arrivals: list[float] = []
     lock = threading.Lock()
 
@@ -208,11 +220,9 @@ def fan_out(party: LiveParty, connections: int = FANOUT_CONNECTIONS) -> tuple[in
     for receiver in receivers:
         receiver.start()
     started = time.perf_counter()
-    party.chat("to everyone")
+    party.chat(text)
     for receiver in receivers:
         receiver.join(30)
-    for socket in sockets:
-        socket.close()
     return len(arrivals), sorted(arrival - started for arrival in arrivals)
 
 
@@ -241,7 +251,7 @@ def main(in_process_get_me: list[float]) -> None:
             party = LiveParty(running)
             writes = write_latencies(party)
             chat_posted, chat_arrived = chat_arrivals(party)
-            delivered, fan_out_arrivals = fan_out(party)
+            fan_out_rounds = fan_out(party)
     print(f"\nWarm GET /me, {WARM_CALLS} calls {'median ms':>24} {'p95 ms':>9}")
     print(row("through the API port (:3000 in make run)", front))
     print(row("straight to the emulator's API URL", direct))
@@ -257,7 +267,12 @@ def main(in_process_get_me: list[float]) -> None:
     print(f"\nChat, {CHAT_MESSAGES} messages {'median ms':>30} {'p95 ms':>9}")
     print(row("POST /sessions/{id}/messages answered", chat_posted))
     print(row("... arrived on another listener's socket", chat_arrived) + "   (target: median < 50 ms)")
-    print(f"\nOne chat message to {FANOUT_CONNECTIONS} subscribed sockets: {delivered} delivered")
-    if fan_out_arrivals:
-        print(f"{'median arrival / last arrival':44} {statistics.median(fan_out_arrivals) * 1000:9.0f} "
-              f"{fan_out_arrivals[-1] * 1000:9.0f} ms   (target: last < 2000 ms)")  # fmt: skip
+    print(f"\nOne chat message to {FANOUT_CONNECTIONS} subscribed sockets, {FANOUT_ROUNDS} rounds"
+          f"{'median ms':>13} {'last ms':>9}")  # fmt: skip
+    for n, (delivered, arrivals) in enumerate(fan_out_rounds, 1):
+        name = f"round {n}: {delivered} delivered"
+        if arrivals:
+            print(f"{name:44} {statistics.median(arrivals) * 1000:9.0f} {arrivals[-1] * 1000:9.0f}"
+                  "   (target: all delivered, last < 2000 ms)")  # fmt: skip
+        else:
+            print(name)
