@@ -35,15 +35,11 @@ ERROR_CODES: dict[int, str] = {
     HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "PayloadTooLargeException",
     HTTPStatus.TOO_MANY_REQUESTS: "LimitExceededException",
 }
-# As colmena.aws.CLIENT_CONFIG: 0.5 s to connect, 1.5 s to answer, two attempts; throttling and server errors
-# are tried again after a short back-off, as botocore's standard mode would.
+# As colmena.aws.CLIENT_CONFIG: 0.5 s to connect, 1.5 s to answer, two attempts. A throttled post or a server
+# error is tried once more (after the answer's Retry-After, if it gives one); the last answer is then raised.
 POST_TIMEOUT = urllib3.Timeout(connect=0.5, read=1.5)
 POST_RETRIES = urllib3.Retry(
-    total=1,
-    status_forcelist=(429, 500, 502, 503, 504),
-    allowed_methods=frozenset({"POST"}),
-    backoff_factor=0.05,
-    raise_on_status=False,
+    total=1, status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"POST"}), raise_on_status=False
 )
 
 
