@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -21,8 +22,13 @@ NOW = 1_795_600_800
 
 
 @pytest.fixture
-def push(load_handler: Callable[[str], ModuleType], dynamodb: Any) -> ModuleType:
-    return load_handler("LivePushFunction")
+def push(load_handler: Callable[[str], ModuleType], dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    module = load_handler("LivePushFunction")
+    # moto answers the management API's client, not the signed posts the function sends itself (those are
+    # tests/unit/test_live_realtime.py's, and end to end the emulator's): the same posts, through the client.
+    client = boto3.client("apigatewaymanagementapi", endpoint_url=module.endpoint)
+    monkeypatch.setattr(module, "pusher", module.Pusher(client))
+    return module
 
 
 @pytest.fixture

@@ -7,12 +7,14 @@ import threading
 import time
 from typing import Any
 
+import boto3
 import pytest
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import ClientError
 
 from live import events
 from live.models import Message, MessageType
-from live.realtime import PUSHED_TYPES, Pusher, management_endpoint, pushed_frame
+from live.realtime import PUSHED_TYPES, Pusher, SignedConnections, management_endpoint, pushed_frame
 from live.sockets import frame_session_id, unknown_frame
 from tools import template
 
@@ -119,3 +121,75 @@ def test_a_thousand_connections_are_posted_concurrently_not_one_by_one() -> None
     assert delivery.delivered == 1000
     assert client.most_in_flight > 32
     assert time.perf_counter() - started < 2  # one by one: 1000 x 10 ms = 10 s
+
+
+ENDPOINT = "https://a1b2.execute-api.us-east-1.amazonaws.com/dev"
+AWS_CONNECTION_ID = "L0SM9cOFvHcCIhw="  # API Gateway's ids end in "=", which a path must escape
+
+
+class Answer:
+    def __init__(self, status: int, headers: dict[str, str], data: bytes) -> None:
+        self.status, self.headers, self.data = status, headers, data
+
+    def stream(self) -> Any:  # what botocore reads an answer's body from
+        return iter([self.data])
+
+
+class FakePool:
+    """urllib3's pool as SignedConnections uses it: records each request and answers by connection id."""
+
+    def __init__(self, answers: dict[str, Answer] | None = None) -> None:
+        self.answers = answers or {}
+        self.sent: list[tuple[str, str, bytes, dict[str, str]]] = []
+
+    def urlopen(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+        self.sent.append((method, url, body, headers))
+        return next((answer for name, answer in self.answers.items() if url.endswith(name)), Answer(200, {}, b""))
+
+
+def url_the_client_posts_to(connection_id: str) -> str:
+    client = boto3.client("apigatewaymanagementapi", endpoint_url=ENDPOINT, region_name="us-east-1")
+    sent: list[str] = []
+
+    def capture(request: Any, **_: Any) -> AWSResponse:
+        sent.append(request.url)
+        return AWSResponse(request.url, 200, HTTPHeaders(), Answer(200, {}, b""))  # answered here: nothing leaves
+
+    client.meta.events.register("before-send.apigatewaymanagementapi.PostToConnection", capture)
+    client.post_to_connection(ConnectionId=connection_id, Data=b"{}")
+    return sent[0]
+
+
+def test_a_signed_post_goes_where_the_management_client_posts_signed_for_execute_api() -> None:
+    pool = FakePool()
+
+    SignedConnections(ENDPOINT, "us-east-1", connections=4, pool=pool).post_to_connection(
+        ConnectionId=AWS_CONNECTION_ID, Data=b'{"type":"presence"}'
+    )
+
+    [(method, url, body, headers)] = pool.sent
+    assert (method, url, body) == ("POST", url_the_client_posts_to(AWS_CONNECTION_ID), b'{"type":"presence"}')
+    assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
+    assert "/us-east-1/execute-api/aws4_request" in headers["Authorization"]
+    assert headers["X-Amz-Security-Token"] == "testing"
+
+
+def test_a_gone_connection_answers_as_the_client_raises_it_so_the_fan_out_names_it() -> None:
+    gone = Answer(410, {"x-amzn-ErrorType": "GoneException"}, b'{"message": "GoneException"}')
+    pool = FakePool({"/@connections/c2": gone})
+
+    delivery = Pusher(SignedConnections(ENDPOINT, "us-east-1", 4, pool)).fan_out(["c1", "c2"], {"type": "presence"})
+
+    assert delivery.delivered == 1 and delivery.gone == ["c2"] and delivery.failures == []
+
+
+def test_a_refusal_without_its_error_type_is_named_by_its_status_and_reported() -> None:
+    pool = FakePool({"/@connections/c1": Answer(429, {}, b'{"message": "Too many requests"}')})
+
+    delivery = Pusher(SignedConnections(ENDPOINT, "us-east-1", 4, pool)).fan_out(["c1", "c2"], {"type": "presence"})
+
+    [failure] = delivery.failures
+    assert delivery.delivered == 1 and failure.response["Error"] == {
+        "Code": "LimitExceededException",
+        "Message": "Too many requests",
+    }

@@ -8,16 +8,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
-from colmena.aws import CLIENT_CONFIG, dynamodb_client
+from colmena.aws import dynamodb_client
 from live.connections import ConnectionRepository
-from live.realtime import FANOUT_THREADS, Pusher, management_endpoint, pushed_frame, region
+from live.realtime import FANOUT_THREADS, Pusher, SignedConnections, management_endpoint, pushed_frame, region
 from live.settings import LiveSettings, WebSocketSettings
 
 settings = LiveSettings.from_env()
@@ -27,13 +25,9 @@ tracer = Tracer()
 metrics = Metrics()
 connections = ConnectionRepository(dynamodb_client(), settings.table_name)
 endpoint = management_endpoint(websocket.api_id, websocket.stage, region(), os.environ.get("AWS_ENDPOINT_URL"))
-# As many pooled HTTP connections as threads posting, or the threads would queue for botocore's default 10.
-management = boto3.client(
-    "apigatewaymanagementapi",
-    endpoint_url=endpoint,
-    config=CLIENT_CONFIG.merge(Config(max_pool_connections=FANOUT_THREADS)),
-)
-pusher = Pusher(management)
+# Signed posts rather than the management API's client: a thousand posts are CPU-bound (docs/decisions.md).
+# As many pooled HTTP connections as threads posting, or the threads would queue for a free one.
+pusher = Pusher(SignedConnections(endpoint, region(), connections=FANOUT_THREADS))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
