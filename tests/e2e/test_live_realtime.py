@@ -16,11 +16,10 @@ import requests
 import websocket
 
 from live.connections import ConnectionRepository
+from tests.e2e.sockets import WAIT_S, next_frame, subscribed
 from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
-
-WAIT_S = 10
 
 
 def person(local_stack: StackProcess, name: str) -> str:
@@ -73,22 +72,6 @@ def connect(socket_url: str) -> Iterator[Callable[[str], websocket.WebSocket]]:
     yield open_with
     for ws in opened:
         ws.close()
-
-
-def next_frame(ws: websocket.WebSocket, frame_type: str) -> dict[str, Any]:
-    """The next frame of that type, skipping others (a join's presence, a song's queue.changed)."""
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        frame: dict[str, Any] = json.loads(ws.recv())
-        if frame["type"] == frame_type:
-            return frame
-    raise AssertionError(f"no {frame_type} frame within {WAIT_S} s")
-
-
-def subscribed(ws: websocket.WebSocket, session_id: str) -> websocket.WebSocket:
-    ws.send(json.dumps({"action": "subscribe", "session_id": session_id}))
-    assert next_frame(ws, "subscribed") == {"type": "subscribed", "session_id": session_id}
-    return ws
 
 
 def test_a_listeners_chat_message_is_pushed_to_the_other_listener(

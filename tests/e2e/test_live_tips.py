@@ -6,7 +6,6 @@ payment_intent.succeeded completes the tip, the session's sockets hear of it, bo
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +18,8 @@ import websocket
 
 from live.tips.repository import TipRepository
 from live.tips.rules import Tip, TipStatus
+from tests.e2e.sockets import next_frame
+from tests.e2e.sockets import subscribed as subscribed_to
 from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
 from tools.local_stack.stack import LocalValues
 
@@ -82,22 +83,11 @@ def fan_socket(local_stack: StackProcess, tokens: dict[str, str]) -> Iterator[Ca
     def subscribed(session_id: str) -> websocket.WebSocket:
         ws = websocket.create_connection(f"{url}?token={tokens['fan']}", timeout=WAIT_S)
         opened.append(ws)
-        ws.send(json.dumps({"action": "subscribe", "session_id": session_id}))
-        next_frame(ws, "subscribed")
-        return ws
+        return subscribed_to(ws, session_id)
 
     yield subscribed
     for ws in opened:
         ws.close()
-
-
-def next_frame(ws: websocket.WebSocket, frame_type: str) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        frame: dict[str, Any] = json.loads(ws.recv())
-        if frame["type"] == frame_type:
-            return frame
-    raise AssertionError(f"no {frame_type} frame within {WAIT_S} s")
 
 
 def test_a_fan_tips_a_payable_dj_pays_and_the_session_hears_of_it_then_a_refund_moves_it_back_to_the_fan(
@@ -121,7 +111,7 @@ def test_a_fan_tips_a_payable_dj_pays_and_the_session_hears_of_it_then_a_refund_
                idempotency_key="fan-first-tip")  # fmt: skip
     stripe_client.v1.payment_intents.confirm(tip["payment_intent_id"], params={"payment_method": "pm_card_visa"})
 
-    frame = next_frame(listening, "tip.received")
+    frame = next_frame(listening, "tip.received", WAIT_S)
     assert frame["data"]["tip_id"] == tip["tip_id"] and frame["data"]["message"]["text"] == "Tipped 5.00 EUR"
     completed = eventually(lambda: tips.get_tip(tip["tip_id"]), _is(TipStatus.COMPLETED), "the tip completed")
     assert completed is not None
