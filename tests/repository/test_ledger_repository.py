@@ -43,23 +43,6 @@ def repository(dynamodb: Any) -> LedgerRepository:
 
 
 @pytest.fixture
-def atomic_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each request atomically (a transaction's conditions and writes at once); moto does
-    not when threads call it together. One lock around each call restores that, and leaves what the race
-    tests are about: the gaps between one request and the next, where other threads get in."""
-    from botocore.client import BaseClient
-
-    lock = threading.Lock()
-    make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def atomic(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        with lock:
-            return make_api_call(self, operation, params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", atomic)
-
-
-@pytest.fixture
 def all_read_first(repository: LedgerRepository, monkeypatch: pytest.MonkeyPatch) -> None:
     """The worst case of ten deliveries at once: every one reads the transaction before any of them writes
     (each thread's first read waits for the other nine's at a barrier)."""

@@ -18,10 +18,9 @@ from live.repository import LiveRepository
 from tests.live_api import bus_refusing
 from tests.repository import test_live_repository as live
 
-# The same fixtures as the rest of Live's repository tests.
+# The same fixtures as the rest of Live's repository tests (atomic_calls comes from conftest.py).
 repository = live.repository
 publisher = live.publisher
-atomic_calls = live.atomic_calls
 
 STARTED = "2026-11-25T10:00:00.000+00:00"
 NOW = "2026-11-25T15:00:00.000+00:00"  # five hours later

@@ -28,25 +28,6 @@ def repository(dynamodb: Any) -> LiveRepository:
 
 
 @pytest.fixture
-def atomic_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each request atomically (a transaction's conditions and writes at once); moto does
-    not when threads call it together. One lock around each call restores that, and leaves what the race
-    tests are about: the gaps between one request and the next, where other threads get in."""
-    import threading
-
-    from botocore.client import BaseClient
-
-    lock = threading.Lock()
-    make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def atomic(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        with lock:
-            return make_api_call(self, operation, params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", atomic)
-
-
-@pytest.fixture
 def publisher(published: Any) -> EventPublisher:
     import boto3
 
