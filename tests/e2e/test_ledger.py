@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from colmena.events import DomainEvent, deterministic_event_id
-from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import StackProcess
 from tools.template import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -26,18 +26,9 @@ Listing = Callable[[str], list[dict[str, Any]]]
 SEEDED = "pi_3QsampleColmena0001"  # the PaymentIntent of the seeded transaction (events/seed.json)
 
 
-def person(local_stack: StackProcess, name: str) -> tuple[str, str]:
-    """A new user's sub and ID token."""
-    cognito = local_stack.client("cognito-idp")
-    client_id = str(local_stack.state["outputs"]["UserPoolClientId"])
-    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    sub = sign_up_and_confirm(cognito, client_id, email)
-    return sub, sign_in(cognito, client_id, email)
-
-
 @pytest.fixture(scope="module")
 def users(local_stack: StackProcess) -> dict[str, tuple[str, str]]:
-    return {name: person(local_stack, name) for name in ("tipper", "dj")}
+    return {name: local_stack.new_user(name) for name in ("tipper", "dj")}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import StackProcess
 from tools.template import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +21,9 @@ pytestmark = pytest.mark.e2e
 Call = Callable[..., requests.Response]
 
 
-def person(local_stack: StackProcess, name: str) -> str:
-    cognito = local_stack.client("cognito-idp")
-    client_id = str(local_stack.state["outputs"]["UserPoolClientId"])
-    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    sign_up_and_confirm(cognito, client_id, email)
-    return sign_in(cognito, client_id, email)
-
-
 @pytest.fixture(scope="module")
 def tokens(local_stack: StackProcess) -> dict[str, str]:
-    return {name: person(local_stack, name) for name in ("dj", "lia", "max")}
+    return {name: local_stack.new_user(name)[1] for name in ("dj", "lia", "max")}
 
 
 @pytest.fixture(scope="module")

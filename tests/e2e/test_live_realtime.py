@@ -17,22 +17,14 @@ import websocket
 
 from live.connections import ConnectionRepository
 from tests.e2e.sockets import WAIT_S, next_frame, subscribed
-from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import PASSWORD, StackProcess, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 
 
-def person(local_stack: StackProcess, name: str) -> str:
-    cognito = local_stack.client("cognito-idp")
-    client_id = str(local_stack.state["outputs"]["UserPoolClientId"])
-    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    sign_up_and_confirm(cognito, client_id, email)
-    return sign_in(cognito, client_id, email)
-
-
 @pytest.fixture(scope="module")
 def tokens(local_stack: StackProcess) -> dict[str, str]:
-    return {name: person(local_stack, name) for name in ("dj", "lia", "max", "outsider")}
+    return {name: local_stack.new_user(name)[1] for name in ("dj", "lia", "max", "outsider")}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ payment_intent.succeeded completes the tip, the session's sockets hear of it, bo
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,20 +19,12 @@ from live.tips.repository import TipRepository
 from live.tips.rules import Tip, TipStatus
 from tests.e2e.sockets import next_frame
 from tests.e2e.sockets import subscribed as subscribed_to
-from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import StackProcess
 from tools.local_stack.stack import LocalValues
 
 pytestmark = pytest.mark.e2e
 
 WAIT_S = 20
-
-
-def person(local_stack: StackProcess, name: str) -> str:
-    cognito = local_stack.client("cognito-idp")
-    client_id = str(local_stack.state["outputs"]["UserPoolClientId"])
-    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    sign_up_and_confirm(cognito, client_id, email)
-    return sign_in(cognito, client_id, email)
 
 
 def call(local_stack: StackProcess, token: str, path: str, status: int = 200, **body: Any) -> dict[str, Any]:
@@ -59,7 +50,7 @@ def eventually[T](read: Callable[[], T], done: Callable[[T], bool], what: str) -
 
 @pytest.fixture(scope="module")
 def tokens(local_stack: StackProcess) -> dict[str, str]:
-    return {name: person(local_stack, name) for name in ("dj", "fan")}
+    return {name: local_stack.new_user(name)[1] for name in ("dj", "fan")}
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +125,7 @@ def test_a_fan_tips_a_payable_dj_pays_and_the_session_hears_of_it_then_a_refund_
 
 
 def test_a_dj_who_has_not_finished_onboarding_takes_no_tip(local_stack: StackProcess) -> None:
-    dj, fan = person(local_stack, "newdj"), person(local_stack, "newfan")
+    dj, fan = local_stack.new_user("newdj")[1], local_stack.new_user("newfan")[1]
     call(local_stack, dj, "/me/stripe/connect")
     session = call(local_stack, dj, "/sessions", 201, title="Not yet", tips_enabled=True)
     call(local_stack, dj, f"/sessions/{session['session_id']}/start")

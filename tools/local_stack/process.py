@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,15 @@ class StackProcess:
 
     def client(self, service: str) -> Any:
         return stack.client(service, self.gateway_port)
+
+    def new_user(self, name: str) -> tuple[str, str]:
+        """A new user of the stack's pool, signed up, confirmed and signed in as a client would: their sub and
+        ID token. The e-mail is `name` with a random suffix, so tests sharing a stack never meet."""
+        cognito = self.client("cognito-idp")
+        client_id = str(self.state["outputs"]["UserPoolClientId"])
+        email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+        sub = sign_up_and_confirm(cognito, client_id, email)
+        return sub, sign_in(cognito, client_id, email)
 
 
 PASSWORD = "Passw0rd!x"  # noqa: S105 (throwaway users of a local stack)
