@@ -6,7 +6,7 @@ its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ from live.repository import LiveRepository
 from live.settings import LiveSettings
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
     # The REST resolver imports pydantic, which the cleanup (not a REST function) does not pay for.
     from colmena.http import RestApi
 
@@ -31,6 +33,7 @@ DESCRIPTION = "DJ sessions: sessions, participants, the song queue and its votes
 
 @dataclass(frozen=True)
 class LiveFunction:
+    dynamodb: DynamoDBClient  # the one client of the container, for whatever else the function keeps in a table
     repository: LiveRepository
     publisher: EventPublisher
     logger: Logger
@@ -41,8 +44,10 @@ class LiveFunction:
     def from_env(cls) -> LiveFunction:
         settings = LiveSettings.from_env()
         bus = EventBusSettings.from_env()
+        dynamodb = dynamodb_client()
         return cls(
-            repository=LiveRepository(dynamodb_client(), settings.table_name),
+            dynamodb=dynamodb,
+            repository=LiveRepository(dynamodb, settings.table_name),
             publisher=EventPublisher(events_client(), bus.event_bus_name, source=SOURCE),
             logger=Logger(),
             tracer=Tracer(),
@@ -62,8 +67,9 @@ class LiveFunction:
         return lambda_handler
 
 
-def rest_api() -> RestApi:
-    """A Live REST function's resolver; the three describe one API, merged into functions/live/openapi.json."""
+def rest_api(body_limits: Mapping[tuple[str, str], int] | None = None) -> RestApi:
+    """A Live REST function's resolver; they all describe one API, merged into functions/live/openapi.json.
+    `body_limits`: a route's own cap on its body, where it is not the kernel's default."""
     from colmena.http import RestApi
 
-    return RestApi(TITLE, DESCRIPTION)
+    return RestApi(TITLE, DESCRIPTION, body_limits)

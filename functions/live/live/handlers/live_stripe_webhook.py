@@ -8,7 +8,6 @@ event, and 409 while another delivery of the same event is being applied (Stripe
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -19,20 +18,16 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
 from colmena.errors import Conflict
-from colmena.events import EventPublisher
-from colmena.http import RestApi, responses
-from colmena.settings import EventBusSettings, require
-from live.events import SOURCE
-from live.repository import LiveRepository
-from live.settings import LiveSettings
+from colmena.http import responses
+from colmena.settings import require
 from live.tips import service as tip_service
 from live.tips.repository import TipRepository
 from live.tips.schemas import WebhookReceipt
 from live.tips.settings import StripeSettings
 from live.tips.stripe_gateway import StripeGateway
+from live.wiring import LiveFunction, rest_api
 
 # Stripe retries a delivery for up to three days: an event id is remembered a day longer than that.
 EVENT_REMEMBERED_S = 4 * 24 * 3600
@@ -40,24 +35,15 @@ EVENT_REMEMBERED_S = 4 * 24 * 3600
 MAX_EVENT_BYTES = 256 * 1024
 PATH = "/webhooks/stripe"
 
-settings = LiveSettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-client = dynamodb_client()
-live = LiveRepository(client, settings.table_name)
-tips = TipRepository(client, settings.table_name)
-publisher = EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
+function = LiveFunction.from_env()
+live, publisher = function.repository, function.publisher
+logger, tracer, metrics = function.logger, function.tracer, function.metrics
+tips = TipRepository(function.dynamodb, live.table_name)
 stripe = StripeGateway(StripeSettings.from_env(calls_stripe=False))
-persistence = DynamoDBPersistenceLayer(table_name=require("IDEMPOTENCY_TABLE_NAME"), boto3_client=client)
+persistence = DynamoDBPersistenceLayer(table_name=require("IDEMPOTENCY_TABLE_NAME"), boto3_client=function.dynamodb)
 idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=EVENT_REMEMBERED_S)
 
-app = RestApi(
-    "Colmena Live API",
-    "DJ sessions: sessions, participants, the song queue and its votes, chat.",
-    body_limits={("POST", PATH): MAX_EVENT_BYTES},
-)
+app = rest_api(body_limits={("POST", PATH): MAX_EVENT_BYTES})
 # Served without the authorizer (the template's `Auth: Authorizer: NONE`): Stripe carries no Cognito token.
 PUBLIC: list[dict[str, list[str]]] = [{}]
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
-from colmena.http import RestApi, caller_of, responses
+from colmena.http import caller_of, responses
 from live.repository import LiveRepository
 from live.schemas import Id
 from live.settings import LiveSettings
@@ -24,6 +24,7 @@ from live.tips.repository import TipRepository
 from live.tips.schemas import NewTip, StripeConnection, TipView
 from live.tips.settings import ConnectSettings, StripeSettings, tip_rules_from_env
 from live.tips.stripe_gateway import StripeGateway
+from live.wiring import rest_api
 
 settings = LiveSettings.from_env()
 connect_settings = ConnectSettings.from_env()
@@ -36,7 +37,7 @@ live = LiveRepository(client, settings.table_name)
 tips = TipRepository(client, settings.table_name)
 stripe = StripeGateway(StripeSettings.from_env())
 
-app = RestApi("Colmena Live API", "DJ sessions: sessions, participants, the song queue and its votes, chat.")
+app = rest_api()
 
 # What Stripe may answer, as the routes pass it on with Stripe's message and code.
 STRIPE_ANSWERS = (HTTPStatus.PAYMENT_REQUIRED, HTTPStatus.CONFLICT, HTTPStatus.BAD_GATEWAY)
