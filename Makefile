@@ -14,10 +14,10 @@ SAM_PATH = $(dir $(PYTHON313)):$(PATH)
 # (tools/sam) name the cache folder, as in tools/build_host.py.
 SAM_CACHE = .aws-sam/cache/arm64-$(shell cat tools/sam/*.* | sha256sum | cut -c1-12)
 
-.PHONY: help install lint typecheck template-check test unit bench openapi build build-host run invoke clean
+.PHONY: help install lint typecheck template-check workflows-check test unit e2e bench openapi build build-host run invoke deploy smoke clean
 
 help: ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements/dev.txt requirements/runtime.txt layers/shared/requirements.txt functions/*/requirements.txt
 	@test -n "$(PYTHON313)" || exit 1
@@ -52,11 +52,18 @@ template-check: install ## cfn-lint and sam validate --lint on template.yaml
 	$(VENV)/bin/cfn-lint template.yaml
 	AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --template-file template.yaml
 
-test: lint typecheck template-check ## every check and the whole test suite (what CI runs)
+workflows-check: $(VENV)/.installed ## the GitHub Actions workflows against their schema, and every step a make target
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(PY) -m tools.workflows
+
+test: lint typecheck template-check workflows-check ## every check and the whole test suite (what CI runs)
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) -m pytest
 
 unit: $(VENV)/.installed ## the fast tests only (no build, no local stack)
 	$(PY) -m pytest -m "not build and not e2e"
+
+e2e: install ## the build suite and the end-to-end suite on the local stack (the slow half of make test)
+	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) -m pytest -m "build or e2e"
 
 bench: install ## cold starts and warm durations beside their baselines
 	PATH="$(SAM_PATH)" $(PY) tools/bench.py
@@ -75,6 +82,16 @@ run: install ## the whole application on the local stack (API on :3000, AWS endp
 
 invoke: install ## run one function on the local stack: make invoke FN=<LogicalId> EVENT=events/<function>/<file>.json
 	@$(PY) -m tools.local_stack.invoke "$(FN)" "$(EVENT)"
+
+# CI (GitHub sets CI=true) deploys without the change-set prompt that samconfig.toml keeps for prod from a
+# laptop: the pipeline's approval is the protected `prod` environment.
+deploy: $(SAM_VENV)/.installed ## sam deploy the last `make build` to an environment: make deploy ENV=dev|staging|prod
+	@test -n "$(ENV)" || { echo "usage: make deploy ENV=dev|staging|prod"; exit 2; }
+	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-env $(ENV) $(if $(CI),--no-confirm-changeset)
+
+smoke: $(VENV)/.installed ## read-only checks against a deployed environment's API: make smoke ENV=dev|staging|prod
+	@test -n "$(ENV)" || { echo "usage: make smoke ENV=dev|staging|prod"; exit 2; }
+	$(PY) -m tools.smoke --env $(ENV)
 
 clean: ## remove the virtual environments and build output
 	rm -rf $(VENV) $(SAM_VENV) $(RUNTIME_VENV) .aws-sam .build .local
