@@ -19,7 +19,7 @@ from typing import Any
 from tools.local_stack import stack
 from tools.template import ROOT
 
-COPIED = ("template.yaml", "functions", "layers", "events", "tools", "statemachines")
+COPIED = ("template.yaml", "functions", "layers", "events", "tools", "statemachines", "docs")
 SHARED = (".venv-runtime", ".local/deps")  # the runtime environment and the installed requirements
 
 

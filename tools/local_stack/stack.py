@@ -43,6 +43,7 @@ STRIPE_BASE_URL = "StripeApiBaseUrl"  # the parameter that points the functions 
 STRIPE_WEBHOOK_PATH = "/webhooks/stripe"  # where, on the API port, the local Stripe sends its events
 STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
 LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
+API_DESCRIPTION = template.ROOT / "docs" / "openapi.json"  # Swagger UI's, at /docs on the API port
 SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, written at deploy time
 NOW = "$now"  # in the seed, the deploy time
 DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
@@ -588,7 +589,7 @@ def run(gateway_port: int, api_port: int, stripe_port: int = DEFAULT_STRIPE_PORT
     # SIGTERM stops a run as Ctrl-C does, from the first line on, so the cleanup below always runs.
     signal.signal(signal.SIGTERM, _interrupt)
     work_dir = package.LOCAL_DIR / "run" / str(os.getpid())
-    front, stop = launcher.ApiFront(port=api_port), threading.Event()
+    front, stop = launcher.ApiFront(port=api_port, description=API_DESCRIPTION), threading.Event()
     outcome: dict[str, Exception] = {}
     stripe: LocalStripe | None = None
     try:
