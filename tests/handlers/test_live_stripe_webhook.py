@@ -272,3 +272,13 @@ def test_an_account_update_enabling_charges_marks_the_dj_payable(
     payout = tips.get_payout(ANA)
     assert status == 200 and receipt["outcome"] == f"dj {ANA} payable"
     assert payout is not None and payout.payable is True
+
+
+def test_an_account_update_records_the_country_the_dj_is_paid_out_in(webhook: ModuleType, tips: TipRepository) -> None:
+    update = stripe_event("account_updated.json", id="evt_moved", created=1795608000)
+    update["data"]["object"]["country"] = "MX"
+
+    send(webhook, delivery(update))
+
+    payout = tips.get_payout(ANA)
+    assert payout is not None and payout.country == "MX"

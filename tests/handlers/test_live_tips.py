@@ -14,6 +14,7 @@ import pytest
 from colmena.errors import PaymentRequired, ProviderConflict, ProviderUnavailable
 from live.tips.repository import TipRepository
 from live.tips.rules import Payout, Tip, TipStatus, stripe_idempotency_key, tip_id_for
+from tests.flags import flags_serving
 from tests.live_seed import ANA, BO, CY, LIVE, SCHEDULED, seed_live
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT
@@ -63,6 +64,7 @@ def api(
     seed_live(dynamodb)
     module = load_handler("LiveTipsFunction")
     monkeypatch.setattr(module, "stripe", stripe)
+    monkeypatch.setattr(module, "flags", flags_serving())
     return module
 
 
@@ -173,6 +175,22 @@ def test_a_dj_who_is_not_payable_yet_takes_no_tip(api: ModuleType, dynamodb: Any
     status, answer = tip(api)
 
     assert status == 409 and "onboarding" in answer["error"]["message"]
+
+
+def test_a_dj_paid_out_where_tips_have_not_launched_takes_no_tip(
+    api: ModuleType, dynamodb: Any, tips: TipRepository
+) -> None:
+    dynamodb.update_item(
+        TableName="LiveTable",
+        Key={"pk": {"S": f"PAYOUT#{ANA}"}, "sk": {"S": "PAYOUT"}},
+        UpdateExpression="SET country = :ar",
+        ExpressionAttributeValues={":ar": {"S": "AR"}},
+    )
+
+    status, answer = tip(api)
+
+    assert status == 403 and answer["error"]["message"] == "tips are not offered yet to DJs paid out in AR"
+    assert tips.get_tip(tip_id_for(BO, "key-1")) is None
 
 
 @pytest.mark.parametrize("amount", [99, 50_001])

@@ -74,15 +74,15 @@ def test_an_account_update_applies_only_when_it_is_newer_and_a_tie_favours_payab
     tips.claim_payout(Payout(user_id="ana", email=None, created_at=NOW))
     payout = tips.set_account("ana", "acct_1", NOW)
 
-    tips.apply_account_update(payout, True, 200, NOW)
+    tips.apply_account_update(payout, True, "ES", 200, NOW)
     with pytest.raises(ConditionFailed):
-        tips.apply_account_update(payout, False, 199, NOW)
+        tips.apply_account_update(payout, False, "FR", 199, NOW)
     with pytest.raises(ConditionFailed):
-        tips.apply_account_update(payout, False, 200, NOW)
-    tips.apply_account_update(payout, True, 200, NOW)
+        tips.apply_account_update(payout, False, "FR", 200, NOW)
+    tips.apply_account_update(payout, True, "ES", 200, NOW)
 
     after = tips.get_payout("ana")
-    assert after is not None and (after.payable, after.account_updated_at) == (True, 200)
+    assert after is not None and (after.payable, after.country, after.account_updated_at) == (True, "ES", 200)
 
 
 def test_a_tip_is_stored_once_pending_with_the_item_shape_the_docs_give(tips: TipRepository, dynamodb: Any) -> None:

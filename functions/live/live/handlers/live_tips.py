@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
+from colmena.flags import Flags, FlagSettings
 from colmena.http import caller_of, responses
 from live.repository import LiveRepository
 from live.schemas import Id
@@ -36,6 +37,7 @@ client = dynamodb_client()
 live = LiveRepository(client, settings.table_name)
 tips = TipRepository(client, settings.table_name)
 stripe = StripeGateway(StripeSettings.from_env())
+flags = Flags(FlagSettings.from_env())
 
 app = rest_api()
 
@@ -85,9 +87,13 @@ def connect_stripe() -> StripeConnection:
 def create_tip(session_id: Id, new: Annotated[NewTip, Body()], idempotency_key: IdempotencyKey = None) -> TipView:
     caller = caller_of(app.current_event)
     request = tip_service.TipRequest(session_id, caller.user_id, new.amount, new.currency, idempotency_key)
-    tip = tip_service.create_tip(live, tips, stripe, rules, request, utc_now())
+    tip = tip_service.create_tip(live, tips, stripe, rules, tips_offered, request, utc_now())
     metrics.add_metric(name="TipCreated", unit=MetricUnit.Count, value=1)
     return TipView.of(tip)
+
+
+def tips_offered(country: str | None) -> bool:
+    return flags.enabled("tips", {"country": country or ""})
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -94,8 +94,10 @@ class TipRepository(DynamoRepository):
         payout = self.get_payout(str(owner["user_id"]))
         return payout if payout is not None and payout.account_id == account_id else None
 
-    def apply_account_update(self, payout: Payout, payable: bool, updated_at: int, now: str) -> None:
-        """Sets whether the DJ is payable, as of Stripe's `updated_at` (epoch seconds), unless a newer update
+    def apply_account_update(
+        self, payout: Payout, payable: bool, country: str | None, updated_at: int, now: str
+    ) -> None:
+        """Sets whether the DJ is payable and where, as of Stripe's `updated_at` (epoch seconds), unless a newer update
         was applied already (ConditionFailed then). Of two updates in the same second, the one that makes the
         account payable wins: Stripe enables charges after the rest of onboarding, never in the same breath as
         disabling them."""
@@ -103,9 +105,9 @@ class TipRepository(DynamoRepository):
         self._update(
             payout_pk(payout.user_id),
             PAYOUT,
-            "SET payable = :payable, account_updated_at = :at, updated_at = :now",
+            "SET payable = :payable, country = :country, account_updated_at = :at, updated_at = :now",
             f"account_id = :account AND {newer}",
-            {":payable": payable, ":at": updated_at, ":now": now, ":account": payout.account_id},
+            {":payable": payable, ":country": country, ":at": updated_at, ":now": now, ":account": payout.account_id},
         )
 
     # ---------------------------------------------------------------- tips
@@ -227,6 +229,7 @@ def _payout_item(payout: Payout) -> Item:
         "account_id": payout.account_id,
         "payable": payout.payable,
         "account_updated_at": payout.account_updated_at,
+        "country": payout.country,
         "created_at": payout.created_at,
         "updated_at": payout.created_at,
     }
@@ -240,6 +243,7 @@ def _payout(item: Item) -> Payout:
         account_id=item.get("account_id"),
         payable=bool(item.get("payable", False)),
         account_updated_at=int(item.get("account_updated_at", 0)),
+        country=item.get("country"),
     )
 
 

@@ -79,6 +79,8 @@ class Payout:
     payable: bool = False
     # The Stripe `created` time (epoch seconds) of the newest account.updated applied; older ones are ignored.
     account_updated_at: int = 0
+    # The account's country (ISO 3166 alpha-2), as Stripe's account.updated gives it: where the DJ is paid out.
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,12 @@ def require_payable(payout: Payout | None) -> str:
     if not payout.payable:
         raise Conflict("the DJ's Stripe account cannot take payments yet (onboarding is not finished)")
     return payout.account_id
+
+
+def require_offered(country: str | None, offered: bool) -> None:
+    """Tips reach DJs only in the countries the `tips` feature flag offers them in (AppConfig)."""
+    if not offered:
+        raise Forbidden(f"tips are not offered yet to DJs paid out in {country or 'an unknown country'}")
 
 
 def currency_code(text: str) -> str:

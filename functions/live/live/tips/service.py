@@ -10,6 +10,7 @@ same request again may still complete it."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from live.tips.rules import (
     TipStatus,
     application_fee,
     require_amount,
+    require_offered,
     require_payable,
     require_tippable,
     steps,
@@ -99,15 +101,25 @@ class TipRequest:
     idempotency_key: str | None
 
 
+# Whether tips are offered to DJs paid out in a country (the `tips` feature flag; a fixed answer in tests).
+TipsOffered = Callable[[str | None], bool]
+
+
 def create_tip(
-    live: LiveRepository, tips: TipRepository, stripe: Stripe, rules: TipRules, request: TipRequest, now: str
+    live: LiveRepository,
+    tips: TipRepository,
+    stripe: Stripe,
+    rules: TipRules,
+    offered: TipsOffered,
+    request: TipRequest,
+    now: str,
 ) -> Tip:
     """The tip with its PaymentIntent. The same Idempotency-Key (the same tipper's) answers the same tip; the
     same key with another session, amount or currency is a 409."""
     tip_id = tip_id_for(request.tipper_id, request.idempotency_key) if request.idempotency_key else str(uuid.uuid4())
     tip = tips.get_tip(tip_id)
     if tip is None:
-        tip = _new_tip(live, tips, rules, request, tip_id, now)
+        tip = _new_tip(live, tips, rules, offered, request, tip_id, now)
         try:
             tips.create_tip(tip)
         except ConditionFailed:
@@ -120,22 +132,35 @@ def create_tip(
         return tip
     if tip.status is TipStatus.FAILED:
         # Its PaymentIntent was never created: the rules are judged again before Stripe is asked again.
-        _judge(live, tips, rules, request)
+        _judge(live, tips, rules, offered, request)
     return _with_payment_intent(tips, stripe, tip, now)
 
 
-def _judge(live: LiveRepository, tips: TipRepository, rules: TipRules, request: TipRequest) -> tuple[str, str]:
+def _judge(
+    live: LiveRepository, tips: TipRepository, rules: TipRules, offered: TipsOffered, request: TipRequest
+) -> tuple[str, str]:
     """The DJ and their account, if the tipper may tip the session this amount now."""
     session = found(live.get_session(request.session_id), f"session {request.session_id}")
     require_tippable(session, request.tipper_id)
     require_amount(request.amount, rules)
-    return session.dj_id, require_payable(tips.get_payout(session.dj_id))
+    payout = tips.get_payout(session.dj_id)
+    account_id = require_payable(payout)
+    assert payout is not None
+    # Last: the flag is the one check that may read AppConfig, and only a tip otherwise allowed needs it.
+    require_offered(payout.country, offered(payout.country))
+    return session.dj_id, account_id
 
 
 def _new_tip(
-    live: LiveRepository, tips: TipRepository, rules: TipRules, request: TipRequest, tip_id: str, now: str
+    live: LiveRepository,
+    tips: TipRepository,
+    rules: TipRules,
+    offered: TipsOffered,
+    request: TipRequest,
+    tip_id: str,
+    now: str,
 ) -> Tip:
-    dj_id, destination = _judge(live, tips, rules, request)
+    dj_id, destination = _judge(live, tips, rules, offered, request)
     return Tip(
         tip_id=tip_id,
         session_id=request.session_id,
@@ -252,8 +277,9 @@ def _account_updated(tips: TipRepository, event: dict[str, Any], now: str) -> st
     if payout is None:
         return "ignored: no DJ has this account"
     payable = account.get("charges_enabled") is True
+    country = account.get("country")
     try:
-        tips.apply_account_update(payout, payable, _created(event), now)
+        tips.apply_account_update(payout, payable, country if isinstance(country, str) else None, _created(event), now)
     except ConditionFailed:
         return "ignored: a newer account.updated was applied already"
     return f"dj {payout.user_id} {'payable' if payable else 'not payable'}"
