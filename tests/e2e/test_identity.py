@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import json
 import time
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import requests
 
 from colmena.events import DomainEvent, deterministic_event_id
-from identity.models import UserStatus
+from identity.logic import default_settings
+from identity.models import User, UserStatus
 from identity.repository import IdentityRepository
+from tools import template
 from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
@@ -204,3 +208,23 @@ def test_a_member_outside_the_admins_group_cannot_suspend_anyone(
     assert refused.status_code == 403
     user = table.get_user(sub)
     assert user is not None and user.status == UserStatus.ACTIVE
+
+
+def test_the_registration_sweep_publishes_a_registration_the_trigger_left_unpublished(
+    local_stack: StackProcess, table: IdentityRepository
+) -> None:
+    # PostConfirmation stored this user ten minutes ago and crashed before it published user.registered.
+    created_at = datetime.fromtimestamp(time.time() - 600, UTC).isoformat(timespec="milliseconds")
+    user_id = f"sub-lost-{uuid.uuid4().hex[:8]}"
+    lost = User(user_id, f"{user_id}@example.com", user_id, UserStatus.ACTIVE, created_at)
+    table.create_user(lost, default_settings(created_at))
+    scheduled = (template.ROOT / "events" / "registration_sweep" / "scheduled.json").read_text()
+
+    answer = local_stack.client("lambda").invoke(
+        FunctionName=local_stack.state["functions"]["RegistrationSweepFunction"], Payload=scheduled.encode()
+    )
+
+    result = json.loads(answer["Payload"].read())
+    assert user_id in result["published"], result
+    stored = table.get_user(user_id)
+    assert stored is not None and stored.registration_published

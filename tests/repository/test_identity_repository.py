@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from colmena.errors import NotFound
+from colmena.repository import ConditionFailed
 from identity.logic import default_settings
 from identity.models import OrganizationStatus, User, UserStatus
 from identity.repository import IdentityRepository
@@ -57,6 +59,40 @@ def test_marking_the_registration_published_is_remembered(repository: IdentityRe
 
     stored = repository.get_user("sub-ana")
     assert stored is not None and stored.registration_published
+
+
+def test_unpublished_registrations_are_found_oldest_first_until_published(repository: IdentityRepository) -> None:
+    for user_id, created_at in (("sub-b", LATER), ("sub-a", NOW), ("sub-c", "2026-11-25T12:00:00.000+00:00")):
+        repository.create_user(
+            replace(ANA, user_id=user_id, username=user_id, created_at=created_at), default_settings(NOW)
+        )
+    repository.mark_registration_published("sub-b")
+
+    waiting = repository.unpublished_registrations(created_before="2026-11-25T11:30:00.000+00:00", limit=10)
+
+    assert [user.user_id for user in waiting] == ["sub-a"]
+    assert waiting[0] == replace(ANA, user_id="sub-a", username="sub-a")
+
+
+def test_the_unpublished_registrations_come_from_the_sparse_index_not_a_scan(
+    repository: IdentityRepository, dynamodb: Any
+) -> None:
+    repository.create_user(ANA, default_settings(NOW))
+    repository.mark_registration_published("sub-ana")
+
+    indexed = dynamodb.scan(TableName="IdentityTable", IndexName="UnpublishedRegistrations")["Items"]
+
+    assert indexed == []
+    assert repository.unpublished_registrations(created_before=LATER, limit=10) == []
+
+
+def test_marking_an_unknown_user_published_is_refused_and_creates_nothing(
+    repository: IdentityRepository, dynamodb: Any
+) -> None:
+    with pytest.raises(ConditionFailed):
+        repository.mark_registration_published("sub-nobody")
+
+    assert dynamodb.scan(TableName="IdentityTable")["Count"] == 0
 
 
 def test_settings_change_only_the_given_fields(repository: IdentityRepository) -> None:
@@ -169,6 +205,7 @@ def test_a_registered_user_is_stored_as_a_profile_item_and_a_settings_item(
             "created_at": {"S": NOW},
             "email_verified": {"BOOL": True},
             "registration_published": {"BOOL": False},
+            "unpublished_registration": {"S": "PENDING"},
         },
         ("USER#sub-ana", "SETTINGS"): {
             "pk": {"S": "USER#sub-ana"},

@@ -46,6 +46,10 @@ class MemoryStore:
     def mark_registration_published(self, user_id: str) -> None:
         self.users[user_id] = replace(self.users[user_id], registration_published=True)
 
+    def unpublished_registrations(self, created_before: str, limit: int) -> list[User]:
+        waiting = [u for u in self.users.values() if not u.registration_published and u.created_at < created_before]
+        return sorted(waiting, key=lambda user: user.created_at)[:limit]
+
     def set_user_status(self, user_id: str, status: UserStatus, now: str) -> User:
         if self.users[user_id].status != status:
             self.users[user_id] = replace(self.users[user_id], status=status, status_changed_at=now)

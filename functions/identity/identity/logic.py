@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from colmena.errors import InvalidEvent, NotFound
+from colmena.errors import InvalidEvent, NotFound, PublishFailed
 from colmena.events import DomainEvent, deterministic_event_id
 from identity.models import (
     DEFAULT_CURRENCY,
@@ -30,6 +30,11 @@ INACTIVE_ORGANIZATION_MESSAGE = "Your organisation is inactive. Ask its owner to
 class UserStore(Protocol):
     def create_user(self, user: User, settings: UserSettings) -> bool: ...
     def get_user(self, user_id: str) -> User | None: ...
+    def mark_registration_published(self, user_id: str) -> None: ...
+
+
+class RegistrationStore(Protocol):
+    def unpublished_registrations(self, created_before: str, limit: int) -> list[User]: ...
     def mark_registration_published(self, user_id: str) -> None: ...
 
 
@@ -118,6 +123,29 @@ def register_user(new_user: NewUser, store: UserStore, publisher: Publisher, now
     publisher.publish(user_registered_event(user))
     store.mark_registration_published(user.user_id)
     return Registration(user=user, created=created, published=True)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    published: list[str]
+    failed: list[str]
+
+
+def republish_registrations(store: RegistrationStore, publisher: Publisher, created_before: str, limit: int) -> Sweep:
+    """Publishes the `user.registered` that PostConfirmation stored but never got onto the bus (it crashed, timed
+    out or EventBridge refused it), for users created before `created_before`, so no registration is lost. The
+    event is the one the trigger would have sent (same id), so a consumer that saw it once sees a duplicate it
+    already ignores. A user whose event is refused again is left for the next run."""
+    published, failed = [], []
+    for user in store.unpublished_registrations(created_before, limit):
+        try:
+            publisher.publish(user_registered_event(user))
+        except PublishFailed:
+            failed.append(user.user_id)
+            continue
+        store.mark_registration_published(user.user_id)
+        published.append(user.user_id)
+    return Sweep(published, failed)
 
 
 def change_user_status(

@@ -4,14 +4,20 @@ pk                 sk         item
 USER#<sub>         PROFILE    the user
 USER#<sub>         SETTINGS   the user's settings
 ORG#<id>           STATUS     the projection of a Bookings organisation's status
+
+A profile whose `user.registered` is not yet on the bus also carries `unpublished_registration = PENDING`,
+the key of the sparse index UnpublishedRegistrations (sorted by created_at); publishing removes it, so the
+sweeper reads only the registrations a crash or an EventBridge failure left behind, never a Scan.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from colmena.errors import NotFound
-from colmena.repository import ConditionFailed, DynamoRepository, Item
+from colmena.repository import ConditionFailed, DynamoRepository, Item, from_attributes, translated
 from identity.models import OrganizationStatus, User, UserSettings, UserStatus
 
 PROFILE = "PROFILE"
@@ -21,6 +27,10 @@ STATUS = "STATUS"
 # What each kind of item lets an update change; everything else is written once, when the item is created.
 PROFILE_UPDATABLE = frozenset({"registration_published", "status", "status_changed_at"})
 SETTINGS_UPDATABLE = frozenset({"language", "timezone", "currency", "updated_at"})
+
+UNPUBLISHED = "unpublished_registration"
+PENDING = "PENDING"
+UNPUBLISHED_INDEX = "UnpublishedRegistrations"
 
 
 def user_pk(user_id: str) -> str:
@@ -52,9 +62,31 @@ class IdentityRepository(DynamoRepository):
         return user, settings
 
     def mark_registration_published(self, user_id: str) -> None:
-        self._set_fields(
-            user_pk(user_id), PROFILE, {"registration_published": True}, "attribute_exists(pk)", PROFILE_UPDATABLE
-        )
+        """The registration's event is on the bus: the profile says so and leaves the sweeper's index."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=self._key(user_pk(user_id), PROFILE),
+                UpdateExpression=f"SET registration_published = :published REMOVE {UNPUBLISHED}",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":published": {"BOOL": True}},
+            )
+        except ClientError as error:
+            raise translated(error) from error
+
+    def unpublished_registrations(self, created_before: str, limit: int) -> list[User]:
+        """Users created before `created_before` whose `user.registered` is not on the bus, oldest first."""
+        try:
+            response = self._client.query(
+                TableName=self.table_name,
+                IndexName=UNPUBLISHED_INDEX,
+                KeyConditionExpression=f"{UNPUBLISHED} = :pending AND created_at < :before",
+                ExpressionAttributeValues={":pending": {"S": PENDING}, ":before": {"S": created_before}},
+                Limit=limit,
+            )
+        except ClientError as error:
+            raise translated(error) from error
+        return [_user(from_attributes(item)) for item in response["Items"]]
 
     def set_user_status(self, user_id: str, status: UserStatus, now: str) -> User:
         """Sets the user's status and when it changed, unless it is that status already (then the stored user,
@@ -137,6 +169,7 @@ def _user_item(user: User) -> Item:
         "organization_id": user.organization_id,
         "role": user.role,
         "registration_published": user.registration_published,
+        **({} if user.registration_published else {UNPUBLISHED: PENDING}),
     }
 
 
