@@ -183,3 +183,13 @@ def test_reinstating_a_user_never_suspended_changes_and_publishes_nothing(
 
     assert (status, body["status"], body["status_changed_at"]) == (200, "active", None)
     assert published() == []
+
+
+def test_the_published_event_carries_the_api_request_s_correlation_id(
+    admin: ModuleType, published: Callable[[], list[dict[str, Any]]]
+) -> None:
+    request_id = sample_event(EVENTS / "suspend_user.json")["requestContext"]["requestId"]
+
+    call(admin, "suspend_user.json")
+
+    assert [event["detail"]["metadata"]["correlation_id"] for event in published()] == [request_id]

@@ -83,3 +83,21 @@ def test_an_event_contradicting_the_recorded_payment_is_refused_and_changes_noth
         handler.lambda_handler(refund, LambdaContext())
 
     assert dynamodb.scan(TableName="LedgerTable")["Items"] == before
+
+
+def test_the_consumer_logs_with_the_correlation_id_the_producer_carried(handler: ModuleType) -> None:
+    event = sample_event(EVENTS / "tip_completed.json")
+    event["detail"]["metadata"]["correlation_id"] = "api-request-7f3c"
+
+    handler.lambda_handler(event, LambdaContext())
+
+    assert handler.logger.get_correlation_id() == "api-request-7f3c"
+
+
+def test_an_event_without_a_correlation_id_is_logged_with_its_own_id(handler: ModuleType) -> None:
+    event = sample_event(EVENTS / "tip_completed.json")
+    event["detail"]["metadata"].pop("correlation_id", None)
+
+    handler.lambda_handler(event, LambdaContext())
+
+    assert handler.logger.get_correlation_id() == event["id"]

@@ -45,11 +45,14 @@ class LiveFunction:
         settings = LiveSettings.from_env()
         bus = EventBusSettings.from_env()
         dynamodb = dynamodb_client()
+        logger = Logger()
         return cls(
             dynamodb=dynamodb,
             repository=LiveRepository(dynamodb, settings.table_name),
-            publisher=EventPublisher(events_client(), bus.event_bus_name, source=SOURCE),
-            logger=Logger(),
+            publisher=EventPublisher(
+                events_client(), bus.event_bus_name, source=SOURCE, correlation_id=logger.get_correlation_id
+            ),
+            logger=logger,
             tracer=Tracer(),
             metrics=Metrics(),
         )

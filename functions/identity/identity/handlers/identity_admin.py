@@ -39,7 +39,9 @@ tracer = Tracer()
 metrics = Metrics()
 repository = IdentityRepository(dynamodb_client(), identity.table_name)
 sessions = CognitoSessions(cognito_client(), pool.user_pool_id)
-publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.identity")
+publisher = EventPublisher(
+    events_client(), bus.event_bus_name, source="colmena.identity", correlation_id=logger.get_correlation_id
+)
 
 app = RestApi("Colmena Identity API", "The signed-in user's profile and settings; the back office's users.")
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.errors import InvalidEvent
+from colmena.events import CORRELATION_ID_PATH
 from colmena.inbound import parsed
 from identity.inbound import OrganizationStatusChanged
 from identity.repository import IdentityRepository
@@ -25,7 +25,7 @@ metrics = Metrics()
 repository = IdentityRepository(dynamodb_client(), identity.table_name)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

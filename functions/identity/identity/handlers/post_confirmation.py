@@ -31,7 +31,9 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 repository = IdentityRepository(dynamodb_client(), identity.table_name)
-publisher = EventPublisher(events_client(), bus.event_bus_name, source="colmena.identity")
+publisher = EventPublisher(
+    events_client(), bus.event_bus_name, source="colmena.identity", correlation_id=logger.get_correlation_id
+)
 
 
 @logger.inject_lambda_context

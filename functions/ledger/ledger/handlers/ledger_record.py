@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
 from colmena.errors import InvalidEvent
+from colmena.events import CORRELATION_ID_PATH
 from colmena.inbound import parsed
 from ledger.inbound import TipChanged
 from ledger.repository import LedgerRepository
@@ -30,7 +30,7 @@ metrics = Metrics()
 repository = LedgerRepository(dynamodb_client(), settings.table_name)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -9,11 +9,11 @@ import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from colmena.aws import dynamodb_client
+from colmena.events import CORRELATION_ID_PATH
 from live.connections import ConnectionRepository
 from live.realtime import FANOUT_THREADS, Pusher, SignedConnections, management_endpoint, pushed_frame, region
 from live.settings import LiveSettings, WebSocketSettings
@@ -30,7 +30,7 @@ endpoint = management_endpoint(websocket.api_id, websocket.stage, region(), os.e
 pusher = Pusher(SignedConnections(endpoint, region(), connections=FANOUT_THREADS))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
