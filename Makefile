@@ -14,7 +14,7 @@ SAM_PATH = $(dir $(PYTHON313)):$(PATH)
 # (tools/sam) name the cache folder, as in tools/build_host.py.
 SAM_CACHE = .aws-sam/cache/arm64-$(shell cat tools/sam/*.* | sha256sum | cut -c1-12)
 
-.PHONY: help install lint typecheck template-check workflows-check test unit e2e bench openapi build build-host run invoke deploy smoke clean
+.PHONY: help install lint typecheck template-check workflows-check test unit e2e bench openapi new-function build build-host run invoke deploy smoke clean
 
 help: ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ bench: install ## cold starts and warm durations beside their baselines
 
 openapi: $(VENV)/.installed ## rewrite functions/*/openapi.json from the routes (commit the result)
 	$(PY) tools/openapi.py
+
+new-function: $(VENV)/.installed ## add a function: make new-function NAME=<snake_case> CONTEXT=<context> TRIGGER=api|s3|schedule|event|workflow-task
+	@$(PY) -m tools.scaffold "$(NAME)" "$(CONTEXT)" "$(TRIGGER)"
 
 build: $(SAM_VENV)/.installed ## sam build for AWS (arm64, compiled), into .aws-sam/build
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 LAMBDA_ARCHITECTURE=arm64 $(SAM) build --parallel --cache-dir $(SAM_CACHE)
