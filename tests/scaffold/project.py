@@ -13,7 +13,7 @@ from pathlib import Path
 from tools.local_stack.process import scratch_copy
 from tools.template import ROOT
 
-CHECK_FILES = ("pyproject.toml", "Makefile", "requirements", "tests", ".github")
+CHECK_FILES = ("pyproject.toml", "Makefile", "requirements", "tests", ".github", ".cfnlintrc")
 VENV_BIN = Path(sys.executable).parent
 
 
