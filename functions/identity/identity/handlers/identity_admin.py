@@ -8,40 +8,30 @@ Suspending marks the user suspended in Identity's table, revokes every refresh t
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import cognito_client, dynamodb_client, events_client
+from colmena.aws import cognito_client
 from colmena.clock import utc_now
 from colmena.errors import Forbidden
-from colmena.events import EventPublisher
 from colmena.http import RestApi, caller_of, responses
-from colmena.settings import EventBusSettings
 from identity.access import refuse_suspended
 from identity.logic import change_user_status
 from identity.models import UserStatus
-from identity.repository import IdentityRepository
 from identity.schemas import UserStatusView
 from identity.sessions import CognitoSessions
-from identity.settings import IdentitySettings, UserPoolSettings
+from identity.settings import UserPoolSettings
+from identity.wiring import IdentityFunction
 
 ADMINS_GROUP = "admins"
 STATUS_METRIC = {UserStatus.SUSPENDED: "UserSuspended", UserStatus.ACTIVE: "UserReinstated"}
 
-identity = IdentitySettings.from_env()
-pool = UserPoolSettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = IdentityRepository(dynamodb_client(), identity.table_name)
-sessions = CognitoSessions(cognito_client(), pool.user_pool_id)
-publisher = EventPublisher(
-    events_client(), bus.event_bus_name, source="colmena.identity", correlation_id=logger.get_correlation_id
-)
+function = IdentityFunction.from_env()
+logger, tracer, metrics, repository = function.logger, function.tracer, function.metrics, function.repository
+sessions = CognitoSessions(cognito_client(), UserPoolSettings.from_env().user_pool_id)
+publisher = function.publisher()
 
 app = RestApi("Colmena Identity API", "The signed-in user's profile and settings; the back office's users.")
 

@@ -5,27 +5,21 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client
 from colmena.clock import utc_now
 from colmena.errors import NotFound
 from colmena.http import RestApi, caller_of, responses
 from identity.access import refuse_suspended
 from identity.models import User, UserSettings
-from identity.repository import IdentityRepository
 from identity.schemas import Me, SettingsChange
-from identity.settings import IdentitySettings
+from identity.wiring import IdentityFunction
 
-settings = IdentitySettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = IdentityRepository(dynamodb_client(), settings.table_name)
+function = IdentityFunction.from_env()
+logger, tracer, metrics, repository = function.logger, function.tracer, function.metrics, function.repository
 
 app = RestApi("Colmena Identity API", "The signed-in user's profile and settings.")
 

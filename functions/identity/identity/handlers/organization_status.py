@@ -7,22 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client
 from colmena.errors import InvalidEvent
 from colmena.events import CORRELATION_ID_PATH
 from colmena.inbound import parsed
 from identity.inbound import OrganizationStatusChanged
-from identity.repository import IdentityRepository
-from identity.settings import IdentitySettings
+from identity.wiring import IdentityFunction
 
-identity = IdentitySettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = IdentityRepository(dynamodb_client(), identity.table_name)
+function = IdentityFunction.from_env()
+logger, tracer, metrics, repository = function.logger, function.tracer, function.metrics, function.repository
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)

@@ -7,33 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PostConfirmationTriggerEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client, events_client
 from colmena.clock import utc_now
 from colmena.errors import InvalidEvent, incomplete_event_is_invalid
-from colmena.events import EventPublisher
-from colmena.settings import EventBusSettings
 from identity.logic import new_user_from_attributes, register_user
-from identity.repository import IdentityRepository
-from identity.settings import IdentitySettings
+from identity.wiring import IdentityFunction
 
 CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
 CONFIRM_FORGOT_PASSWORD = "PostConfirmation_ConfirmForgotPassword"  # noqa: S105 (a trigger name)
 
-identity = IdentitySettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = IdentityRepository(dynamodb_client(), identity.table_name)
-publisher = EventPublisher(
-    events_client(), bus.event_bus_name, source="colmena.identity", correlation_id=logger.get_correlation_id
-)
+function = IdentityFunction.from_env()
+logger, tracer, metrics, repository = function.logger, function.tracer, function.metrics, function.repository
+publisher = function.publisher()
 
 
 @logger.inject_lambda_context

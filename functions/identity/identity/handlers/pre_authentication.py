@@ -7,25 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.cognito_user_pool_event import PreAuthenticationTriggerEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client
 from colmena.errors import InvalidEvent, SignInRefused, incomplete_event_is_invalid
 from identity.logic import sign_in_refusal
-from identity.repository import IdentityRepository
-from identity.settings import IdentitySettings
+from identity.wiring import IdentityFunction
 
 PRE_AUTHENTICATION = "PreAuthentication_Authentication"
 
-identity = IdentitySettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = IdentityRepository(dynamodb_client(), identity.table_name)
+function = IdentityFunction.from_env()
+logger, tracer, metrics, repository = function.logger, function.tracer, function.metrics, function.repository
 
 
 @logger.inject_lambda_context

@@ -9,32 +9,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from colmena.aws import dynamodb_client, events_client
 from colmena.errors import InvalidEvent, PublishFailed
-from colmena.events import EventPublisher
-from colmena.settings import EventBusSettings
 from identity.logic import republish_registrations
-from identity.repository import IdentityRepository
-from identity.settings import IdentitySettings
+from identity.wiring import IdentityFunction
 
 # Cognito gives the trigger 5 s a try and 3 tries; a minute is well past anything it may still do.
 SWEEP_AFTER = timedelta(minutes=1)
 # At most this many per run; the index is sorted by age, so a backlog drains oldest first, run after run.
 BATCH = 200
 
-identity = IdentitySettings.from_env()
-bus = EventBusSettings.from_env()
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-repository = IdentityRepository(dynamodb_client(), identity.table_name)
-publisher = EventPublisher(
-    events_client(), bus.event_bus_name, source="colmena.identity", correlation_id=logger.get_correlation_id
-)
+function = IdentityFunction.from_env()
+logger, tracer, metrics, repository = function.logger, function.tracer, function.metrics, function.repository
+publisher = function.publisher()
 
 
 @logger.inject_lambda_context
