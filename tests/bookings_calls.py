@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
@@ -31,7 +32,7 @@ def call(
     module: ModuleType,
     sample: str,
     *,
-    claims: dict[str, str | None] | None = None,
+    claims: Mapping[str, str | None] | None = None,
     body: dict[str, Any] | None = None,
     path: dict[str, str] | None = None,
     query: dict[str, str] | None = None,

@@ -49,7 +49,8 @@ def signed_up(pool: dict[str, Any], email: str) -> str:
     cognito = pool["cognito"]
     user = cognito.admin_create_user(UserPoolId=pool["pool_id"], Username=email, MessageAction="SUPPRESS")["User"]
     cognito.admin_set_user_password(UserPoolId=pool["pool_id"], Username=email, Password=PASSWORD, Permanent=True)
-    return next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+    sub: str = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+    return sub
 
 
 def attributes(pool: dict[str, Any], user_id: str) -> dict[str, str]:
@@ -66,7 +67,8 @@ def refresh_token(pool: dict[str, Any], user_id: str) -> str:
         AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": user_id, "PASSWORD": PASSWORD},
     )["AuthenticationResult"]
-    return str(tokens["RefreshToken"])
+    token: str = tokens["RefreshToken"]
+    return token
 
 
 def refreshes(pool: dict[str, Any], token: str) -> bool:
