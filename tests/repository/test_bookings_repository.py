@@ -144,9 +144,10 @@ def test_twenty_organisations_asking_for_one_slug_at_once_give_one_owner(reposit
 
 @pytest.mark.usefixtures("atomic_calls", "organization")
 def test_twenty_requests_for_one_new_clients_email_at_once_make_one_client(repository: BookingsRepository) -> None:
-    outcomes = run_at_once(
-        [lambda n=n: repository.find_or_create_client(replace(CLIENT, client_id=f"cli-{n}")) for n in range(20)]
-    )
+    def request(n: int) -> Callable[[], tuple[Client, bool]]:
+        return lambda: repository.find_or_create_client(replace(CLIENT, client_id=f"cli-{n}"))
+
+    outcomes = run_at_once([request(n) for n in range(20)])
 
     clients = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
     assert len(clients) == 20
