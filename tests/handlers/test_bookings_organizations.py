@@ -267,3 +267,23 @@ def new_organization(slug: str) -> dict[str, str]:
         "timezone": "America/Santiago",
         "language": "en",
     }
+
+
+def test_an_invitation_sent_again_after_a_failure_half_way_finishes_it(
+    api: ModuleType, monkeypatch: pytest.MonkeyPatch, pool: dict[str, Any]
+) -> None:
+    repository = api.organizations.repository
+    add_member = repository.add_member
+
+    def table_down(member: Any) -> None:
+        raise RuntimeError("DynamoDB is unreachable")
+
+    monkeypatch.setattr(repository, "add_member", table_down)
+    first, _ = call(api, "bookings_organizations/post_member")
+    monkeypatch.setattr(repository, "add_member", add_member)
+
+    second, member = call(api, "bookings_organizations/post_member")
+
+    assert (first, second) == (500, 201)
+    assert attributes(pool, member["user_id"])["custom:role"] == "reception"
+    assert repository.get_member(ORG, member["user_id"]) is not None

@@ -59,6 +59,7 @@ def test_only_the_organisations_function_calls_cognito_and_only_on_the_user_pool
 
     assert {action for action, _ in cognito} == {
         "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminGetUser",
         "cognito-idp:AdminUpdateUserAttributes",
         "cognito-idp:AdminDeleteUserAttributes",
         "cognito-idp:AdminUserGlobalSignOut",

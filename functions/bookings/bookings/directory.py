@@ -66,11 +66,26 @@ class CognitoDirectory:
                 DesiredDeliveryMediums=["EMAIL"],
             )
         except self._client.exceptions.UsernameExistsException as error:
-            raise Conflict(f"{email} already has a Colmena account; it cannot be invited") from error
+            invited_before = self._invited_before(email, organization_id)
+            if invited_before is None:
+                raise Conflict(f"{email} already has a Colmena account; it cannot be invited") from error
+            return invited_before
         except ClientError as error:
             raise ProviderUnavailable(f"Cognito could not create the user: {_code(error)}") from error
         attributes = {a["Name"]: a.get("Value", "") for a in response["User"].get("Attributes", [])}
         return attributes.get("sub") or response["User"]["Username"]
+
+    def _invited_before(self, email: str, organization_id: str) -> str | None:
+        """The sub of the account an earlier invitation to this organisation created (the same request sent
+        again after a failure half-way), or None for anyone else's account."""
+        try:
+            user = self._client.admin_get_user(UserPoolId=self._user_pool_id, Username=email)
+        except ClientError as error:
+            raise ProviderUnavailable(f"Cognito could not read the user: {_code(error)}") from error
+        attributes = {a["Name"]: a.get("Value", "") for a in user.get("UserAttributes", [])}
+        if attributes.get(ORGANIZATION_ATTRIBUTE) != organization_id:
+            return None
+        return attributes.get("sub") or user["Username"]
 
     def sign_out_everywhere(self, user_id: str) -> None:
         """Revokes every refresh token of the user (AdminUserGlobalSignOut); a user Cognito no longer has

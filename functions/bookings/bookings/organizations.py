@@ -143,7 +143,8 @@ class Organizations:
 
     def invite(self, caller: OrgCaller, email: str, role: Role) -> Member:
         """A new member of the caller's organisation: a Cognito user created with the organisation and role in
-        its attributes, who signs in with the temporary password Cognito e-mails them."""
+        its attributes, who signs in with the temporary password Cognito e-mails them. Cognito first, the table
+        after: the same invitation sent again after a failure half-way finds its own user and finishes."""
         require_role(caller, MANAGERS, "invite members")
         user_id = self.directory.invite(email, caller.organization_id, role)
         now = self.clock()
@@ -151,7 +152,11 @@ class Organizations:
         try:
             self.repository.add_member(member)
         except ConditionFailed:
-            raise Conflict(f"{email} already belongs to an organisation") from None
+            # Sent again after a failure half-way: the member the first request wrote is the answer.
+            existing = self.repository.get_member(caller.organization_id, user_id)
+            if existing is None:
+                raise Conflict(f"{email} already belongs to an organisation") from None
+            return existing
         return member
 
     def members(self, caller: OrgCaller, limit: int, cursor: str | None) -> Page[Member]:
