@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from typing import Any
 
@@ -167,3 +168,20 @@ def test_a_removed_members_refresh_token_stops_working(olga: Owner, local_stack:
     with pytest.raises(olga.cognito.exceptions.NotAuthorizedException):
         olga.refreshed(session["RefreshToken"])
     assert "custom:organization_id" not in claims_of(olga.session(email)["IdToken"])
+
+
+def test_a_deactivated_organisations_members_can_no_longer_sign_in(local_stack: StackProcess) -> None:
+    dora = Owner(local_stack, "dora")
+
+    deactivated = dora.call("patch", "/organizations/me", {"active": False})
+
+    assert (deactivated.status_code, deactivated.json()["active"]) == (200, False)
+    deadline = time.monotonic() + 15
+    refusal = None
+    while refusal is None and time.monotonic() < deadline:
+        try:
+            dora.session(dora.email)
+            time.sleep(0.2)  # the rule delivers asynchronously, as on AWS
+        except dora.cognito.exceptions.UserLambdaValidationException as refused:
+            refusal = str(refused)
+    assert refusal is not None and "organisation is inactive" in refusal
