@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.bookings_calls import CLI, PRO, SVC, call, seed_bookings
+from tests.bookings_calls import CLI, EVENTS, PRO, SVC, call, seed_bookings
 
 PABLO = "4c6e8a0b-2d4f-4a6c-9e8a-1b3d5f7a9c24"  # the member who is professional PRO, once linked
 
@@ -154,3 +154,10 @@ def test_the_plan_limits_the_number_of_professionals(api: ModuleType) -> None:
     status, answer = call(api, "bookings_catalog/post_professional", body={"name": "P"})
 
     assert (status, answer["error"]["code"]) == (409, "conflict")
+
+
+@pytest.mark.parametrize("sample", sorted(path.stem for path in (EVENTS / "bookings_catalog").glob("*.json")))
+def test_every_sample_event_answers_with_success_on_the_seeded_organisation(api: ModuleType, sample: str) -> None:
+    status, answer = call(api, f"bookings_catalog/{sample}")
+
+    assert status in (200, 201), answer

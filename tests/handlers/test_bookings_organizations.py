@@ -287,3 +287,10 @@ def test_an_invitation_sent_again_after_a_failure_half_way_finishes_it(
     assert (first, second) == (500, 201)
     assert attributes(pool, member["user_id"])["custom:role"] == "reception"
     assert repository.get_member(ORG, member["user_id"]) is not None
+
+
+@pytest.mark.parametrize("sample", ["get_my_organization", "patch_my_organization", "get_members", "post_member"])
+def test_the_sample_events_answer_with_success_on_the_seeded_organisation(api: ModuleType, sample: str) -> None:
+    status, answer = call(api, f"bookings_organizations/{sample}")
+
+    assert status in (200, 201), answer
