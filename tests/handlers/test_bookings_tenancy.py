@@ -104,3 +104,15 @@ def test_the_organisation_read_is_the_callers_own(organizations: ModuleType) -> 
     _, organization = call(organizations, "bookings_organizations/get_my_organization", claims=INTRUDER)
 
     assert organization["organization_id"] == OTHER_ORG
+
+
+@pytest.mark.parametrize(("field", "value"), [("service_ids", [SVC]), ("user_id", RITA)])
+def test_another_organisations_service_or_member_cannot_be_given_to_a_professional(
+    catalog: ModuleType, field: str, value: Any
+) -> None:
+    status, answer = call(
+        catalog, "bookings_catalog/post_professional", claims=INTRUDER, body={"name": "P", field: value}
+    )
+
+    assert (status, answer["error"]["fields"][0]["field"]) == (422, field)
+    assert catalog.catalog.repository.get_member(ORG, RITA).professional_id is None
