@@ -6,7 +6,8 @@ another version rather than patching code it has not been checked against, and e
 every function it wraps still has the signature it was written against, naming the one that changed.
 
 Where each patch lives: 1, 2, 5 `runtime.py`; 3 `cognito_triggers.py`; 4, 9 `api_gateway.py`; 6 `front.py`;
-7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`.
+7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`;
+13 `cognito_admin.py`.
 `signatures.py` holds the check every patch runs on what it wraps.
 
 MiniStack runs with its own IAM enforcement on (`AUTH=true`): each function calls AWS with its execution role's
@@ -40,6 +41,8 @@ credentials, and the role's policies from template.yaml are evaluated on every c
 12. An EventBridge rule's event reaches its Lambda target as an asynchronous invocation does on AWS: a failure
     is retried (the function's `EventInvokeConfig.MaximumRetryAttempts`, backoff shortened to seconds) and
     then kept in its on-failure destination, instead of being run once and lost.
+13. Cognito's AdminDeleteUserAttributes (MiniStack answers InvalidAction): removing a member clears their
+    organisation and role.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from typing import Any
 
 from tools.local_stack.launcher.api_gateway import _accept_only_id_tokens, _keep_cors_preflight_responses
 from tools.local_stack.launcher.async_events import _invoke_rule_targets_asynchronously
+from tools.local_stack.launcher.cognito_admin import _delete_user_attributes_by_admin
 from tools.local_stack.launcher.cognito_rules import _enforce_cognito_client_rules
 from tools.local_stack.launcher.cognito_triggers import _fire_cognito_triggers
 from tools.local_stack.launcher.front import ApiFront, Asgi, _front_dispatch
@@ -117,6 +121,8 @@ def apply_patches(runtime_python: Path) -> None:
     _shorten_idle_log_wait()
     _know_event_condition_keys()
     _accept_only_id_tokens()
+    # Before patch 10, which wraps Cognito's dispatcher in turn.
+    _delete_user_attributes_by_admin()
     _enforce_cognito_client_rules()
     _bound_worker_pools(limit)
     _invoke_rule_targets_asynchronously()
