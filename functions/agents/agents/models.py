@@ -123,4 +123,4 @@ class OnboardingRecord:
 class StepStatus:
     step: Step
     state: StepState
-    missing: tuple[str, ...] = field(default=())
+    missing: tuple[Step, ...] = field(default=())
