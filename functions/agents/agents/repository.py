@@ -112,9 +112,19 @@ class OnboardingRepository(DynamoRepository):
                 ]
             )
         except ConditionFailed as error:
-            raise TooManyDocuments(
-                f"an onboarding takes at most {MAX_DOCUMENTS} documents; this one has asked for them all"
-            ) from error
+            raise self._document_refusal(onboarding_id, owner_id) from error
+
+    def _document_refusal(self, onboarding_id: str, owner_id: str) -> Exception:
+        """Why the onboarding's check refused a document, read afresh: the routes check owner and step first,
+        so this is a race with a change of them, or the cap."""
+        current = self._get(onboarding_pk(onboarding_id), ONBOARDING)
+        if current is None or current["owner_id"] != owner_id:
+            return NotFound(f"no onboarding {onboarding_id}")
+        if not current.get("business"):
+            return Conflict("the business must be confirmed before documents are uploaded")
+        return TooManyDocuments(
+            f"an onboarding takes at most {MAX_DOCUMENTS} documents; this one has asked for them all"
+        )
 
 
 # ---------------------------------------------------------------- items
