@@ -5,8 +5,9 @@ once ready, the merged knowledge base. Only the onboarding's creator may use the
 # validate bodies and build the OpenAPI description, so the annotations must be real objects.
 import uuid
 from datetime import datetime
+from functools import cache
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
@@ -23,12 +24,21 @@ from colmena.aws import s3_client
 from colmena.clock import utc_now
 from colmena.http import caller_of, responses
 
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
 function = AgentsFunction.from_env()
 bucket = KnowledgeBaseBucketSettings.from_env()
 repository = OnboardingRepository(function.dynamodb, function.table_name)
-s3 = s3_client()
 tracer, metrics = function.tracer, function.metrics
 app = rest_api()
+
+
+@cache
+def s3() -> "S3Client":
+    """Made at the first upload, not at import: S3's client loads the largest of botocore's models (~0.3 s on
+    a cold start here), and the listing never needs it."""
+    return s3_client()
 
 
 @app.post(
@@ -52,7 +62,7 @@ def ask_for_upload(onboarding_id: Id, upload: Annotated[UploadRequest, Body()]) 
     document_id = str(uuid.uuid4())
     key = upload_key(onboarding_id, document_id, upload.file_name)
     now = utc_now()
-    post = presigned_post(s3, bucket.bucket_name, key, upload.content_type, upload.size, datetime.fromisoformat(now))
+    post = presigned_post(s3(), bucket.bucket_name, key, upload.content_type, upload.size, datetime.fromisoformat(now))
     repository.add_document(
         onboarding_id,
         caller.user_id,
