@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agents.website import (
     MAX_PAGE_BYTES,
@@ -325,3 +327,36 @@ def test_a_certificate_for_another_name_is_refused(web: FakeWeb, tmp_path: Path)
 
     with pytest.raises(WebsiteRefused, match="TLS could not be verified"):
         web.fetcher(tls=authority.client).fetch("https://panaderia.example/")
+
+
+def test_a_path_with_letters_outside_ascii_is_sent_percent_encoded(web: FakeWeb) -> None:
+    web.pages[("panaderia.example", "/carta-ni%C3%B1os?d%C3%ADa=lunes")] = html("<p>niños</p>")
+
+    page = web.fetcher().fetch("http://panaderia.example/carta-niños?día=lunes")
+
+    assert page.body == "<p>niños</p>".encode()
+
+
+def test_a_redirect_to_a_path_outside_ascii_is_followed(web: FakeWeb) -> None:
+    web.pages[("panaderia.example", "/")] = redirect("/se%C3%B1al")
+    web.pages[("panaderia.example", "/se%C3%B1al")] = html("<p>ok</p>")
+
+    assert web.fetcher().fetch("http://panaderia.example/").body == b"<p>ok</p>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.builds(
+            lambda scheme, rest: f"{scheme}://{rest}",
+            st.sampled_from(["http", "https", "HTTP", "ftp"]),
+            st.text(max_size=60),
+        ),
+    )
+)
+def test_any_text_as_a_url_is_fetched_or_refused_never_an_error(url: str) -> None:
+    web = FakeWeb(names={})  # no name resolves: nothing is ever connected to
+
+    with pytest.raises(WebsiteRefused):
+        web.fetcher().fetch(url)

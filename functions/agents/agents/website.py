@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from colmena.errors import InvalidInput
 
@@ -62,6 +62,9 @@ _METADATA = frozenset(
     }
 )
 _LOOPBACKS = frozenset({ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1")})
+# What a path or query keeps as it is when percent-encoded: RFC 3986's reserved and unreserved characters and
+# `%` (so an already encoded URL is not encoded twice).
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 # One part of an inet_aton address: decimal, octal (leading 0) or hex (0x).
 _NUMBER = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
 
@@ -164,7 +167,9 @@ def target_of(url: str, loopback_ports: Collection[int] = ()) -> Target:
         scheme=scheme,
         host=host if literal is not None else _ascii_name(host),
         port=port or DEFAULT_PORTS[scheme],
-        path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        # Percent-encoded as a browser sends it: the request line is ASCII (`/carta-niños` is `/carta-ni%C3%B1os`).
+        path=quote(parts.path or "/", safe=_URL_SAFE)
+        + (f"?{quote(parts.query, safe=_URL_SAFE)}" if parts.query else ""),
         literal=literal,
     )
 
