@@ -196,6 +196,10 @@ def main() -> int:
     from tools import bench_bookings
 
     bench_bookings.main(build_dir)
+
+    from tools import bench_agents
+
+    bench_agents.main(build_dir)
     return 0
 
 

@@ -119,7 +119,8 @@ def test_invoke_refuses_an_unknown_function_or_a_missing_or_malformed_event_with
 
     assert done.returncode == 2
     assert done.stderr.splitlines()[0].startswith(reason)
-    assert "functions: PostConfirmationFunction, PreAuthenticationFunction" in done.stderr
+    listed = next(line for line in done.stderr.splitlines() if line.startswith("functions: "))
+    assert listed.removeprefix("functions: ").split(", ") == [function.logical_id for function in template.functions()]
     assert "Traceback" not in done.stderr
 
 
@@ -130,11 +131,11 @@ def run_stack(
     *,
     environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    ports = (
-        []
-        if gateway_port is None or api_port is None
-        else ["--gateway-port", str(gateway_port), "--api-port", str(api_port), "--stripe-port", str(free_ports(1)[0])]
-    )
+    ports = []
+    if gateway_port is not None and api_port is not None:
+        stripe_port, sample_sites_port = free_ports(2)
+        ports = ["--gateway-port", str(gateway_port), "--api-port", str(api_port), "--stripe-port", str(stripe_port),
+                 "--sample-sites-port", str(sample_sites_port)]  # fmt: skip
     return subprocess.run(
         [
             sys.executable,
@@ -150,7 +151,7 @@ def run_stack(
     )
 
 
-@pytest.mark.parametrize("variable", ["GATEWAY_PORT", "API_PORT", "STRIPE_PORT"])
+@pytest.mark.parametrize("variable", ["GATEWAY_PORT", "API_PORT", "STRIPE_PORT", "SAMPLE_SITES_PORT"])
 def test_run_refuses_a_port_setting_that_is_not_a_number_in_one_line(project_copy: Path, variable: str) -> None:
     done = run_stack(project_copy, environment={variable: "abc"})
 
