@@ -112,7 +112,7 @@ def docx_bomb(expanded_mb: int) -> bytes:
     output = io.BytesIO(package)
     with (
         zipfile.ZipFile(output, "a", zipfile.ZIP_DEFLATED) as archive,
-        archive.open("word/media/bomb.bin", "w") as bomb,
+        archive.open("word/media/x.bin", "w") as bomb,
     ):
         chunk = bytes(1024 * 1024)
         for _ in range(expanded_mb):
