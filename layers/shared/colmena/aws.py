@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_s3 import S3Client
 
 CLIENT_CONFIG = Config(
     connect_timeout=0.5,
@@ -41,4 +42,10 @@ def events_client() -> EventBridgeClient:
 
 def cognito_client() -> CognitoIdentityProviderClient:
     client: CognitoIdentityProviderClient = _client("cognito-idp")
+    return client
+
+
+def s3_client() -> S3Client:
+    """Signature version 4, which presigned POSTs need in every region (and the only one newer regions take)."""
+    client: S3Client = boto3.client("s3", config=CLIENT_CONFIG.merge(Config(signature_version="s3v4")))
     return client
