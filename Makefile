@@ -59,6 +59,7 @@ unit: $(VENV)/.installed ## the fast tests only (no build, no local stack)
 	$(PY) -m pytest -m "not build and not e2e"
 
 bench: install ## cold starts and warm durations beside their baselines
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/bench.txt
 	PATH="$(SAM_PATH)" $(PY) tools/bench.py
 
 openapi: $(VENV)/.installed ## rewrite functions/*/openapi.json from the routes (commit the result)

@@ -193,6 +193,9 @@ def main() -> int:
     from tools import bench_tips
 
     bench_tips.main(build_dir)
+    from tools import bench_knowledge
+
+    bench_knowledge.main(build_dir)
     return 0
 
 
