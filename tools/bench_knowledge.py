@@ -99,10 +99,11 @@ def extraction_rows(path: Path) -> list[tuple[str, float, float, float]]:
             output = subprocess.run(arguments, check=True, capture_output=True, text=True).stdout.split()
             seconds, peak, before = (float(value) for value in output)
             samples[name].append((PAGES / seconds, peak / 1024, before / 1024))
-    return [
-        (name, *(statistics.median(sample[index] for sample in runs) for index in range(3)))
-        for name, runs in samples.items()
-    ]
+    rows = []
+    for name, runs in samples.items():
+        rate, peak, before = (statistics.median(sample[index] for sample in runs) for index in range(3))
+        rows.append((name, rate, peak, before))
+    return rows
 
 
 def processor_cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:

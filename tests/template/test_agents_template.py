@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+from agents.settings import LOOPBACK_PORTS
 from tools import template
 
 RESOURCES = template.template()["Resources"]
@@ -62,3 +65,83 @@ def test_the_stack_tells_where_documents_are_uploaded_and_where_onboardings_are_
 
     assert outputs["KnowledgeBaseBucketName"]["Value"] == {"Ref": "KnowledgeBaseBucket"}
     assert outputs["AgentsTableName"]["Value"] == {"Ref": "AgentsTable"}
+
+
+ROUTES = {
+    ("post", "/onboarding/business-info"): "AgentsOnboardingFunction",
+    ("post", "/onboarding/{onboarding_id}/confirm-business"): "AgentsOnboardingFunction",
+    ("get", "/onboarding/{onboarding_id}"): "AgentsOnboardingFunction",
+    ("post", "/onboarding/{onboarding_id}/knowledge-base/upload"): "AgentsKnowledgeBaseFunction",
+    ("get", "/onboarding/{onboarding_id}/knowledge-base"): "AgentsKnowledgeBaseFunction",
+}
+
+
+def agents_routes() -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    return {
+        (event["Properties"]["Method"], event["Properties"]["Path"]): (function.logical_id, event["Properties"])
+        for function in template.functions()
+        if function.code_dir.name == "agents"
+        for event in function.properties.get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+
+
+def test_the_onboarding_routes_are_served_by_the_onboarding_and_knowledge_base_functions() -> None:
+    assert {route: served[0] for route, served in agents_routes().items()} == ROUTES
+
+
+def test_every_onboarding_route_is_behind_the_cognito_authorizer() -> None:
+    for _, properties in agents_routes().values():
+        assert properties["RestApiId"] == {"Ref": "Api"}
+        assert "Auth" not in properties  # the API's default: the Cognito authorizer
+
+
+def grants(logical_id: str) -> set[tuple[str, str]]:
+    return {
+        (action, json.dumps(statement["Resource"]))
+        for statement in template.function(logical_id).policy_statements
+        for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    }
+
+
+def test_the_onboarding_function_may_only_put_query_and_update_its_table() -> None:
+    table = json.dumps(template.evaluate({"Fn::GetAtt": ["AgentsTable", "Arn"]}))
+
+    assert grants("AgentsOnboardingFunction") == {
+        ("dynamodb:PutItem", table),
+        ("dynamodb:Query", table),
+        ("dynamodb:UpdateItem", table),
+    }
+
+
+def test_the_knowledge_base_function_may_put_objects_only_under_the_uploads_prefix() -> None:
+    objects = [resource for action, resource in grants("AgentsKnowledgeBaseFunction") if action.startswith("s3:")]
+
+    assert [action for action, _ in grants("AgentsKnowledgeBaseFunction") if action.startswith("s3:")] == [
+        "s3:PutObject"
+    ]
+    [resource] = objects
+    assert json.loads(resource).endswith("/knowledge-base/*")
+
+
+def test_the_loopback_setting_exists_nowhere_in_the_template() -> None:
+    assert LOOPBACK_PORTS not in json.dumps(template.template())
+
+
+def test_the_knowledge_base_function_is_told_the_bucket_and_the_onboarding_function_is_not() -> None:
+    assert template.function("AgentsKnowledgeBaseFunction").environment["KNOWLEDGE_BASE_BUCKET_NAME"]
+    assert "KNOWLEDGE_BASE_BUCKET_NAME" not in template.function("AgentsOnboardingFunction").environment
+
+
+def test_no_agents_module_but_the_scraper_and_phones_imports_bs4_or_phonenumbers_and_only_inside_functions() -> None:
+    package = template.ROOT / "functions" / "agents" / "agents"
+    importers = {
+        path.relative_to(package).as_posix(): re.findall(
+            r"^( *)(?:import|from) (?:bs4|phonenumbers)\b", path.read_text(), re.MULTILINE
+        )
+        for path in package.rglob("*.py")
+    }
+    importers = {name: indents for name, indents in importers.items() if indents}
+
+    assert sorted(importers) == ["phones.py", "scraper.py"]
+    assert all(indent for indents in importers.values() for indent in indents)  # never at module level

@@ -64,7 +64,7 @@ NOT_INHERITED = (
 @dataclass
 class StackProcess:
     root: Path
-    ports: list[int] = field(default_factory=lambda: free_ports(3))
+    ports: list[int] = field(default_factory=lambda: free_ports(4))
     process: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
@@ -82,13 +82,17 @@ class StackProcess:
     def stripe_port(self) -> int:
         return self.ports[2]
 
+    @property
+    def sample_sites_port(self) -> int:
+        return self.ports[3]
+
     def launch(self) -> StackProcess:
         """Starts `make run`'s process without waiting for it."""
         environment = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tools.local_stack",
              "--gateway-port", str(self.gateway_port), "--api-port", str(self.api_port),
-             "--stripe-port", str(self.stripe_port)],
+             "--stripe-port", str(self.stripe_port), "--sample-sites-port", str(self.sample_sites_port)],
             cwd=self.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -148,6 +152,11 @@ class StackProcess:
     def stripe(self) -> str:
         """The local Stripe's base address (`StripeClient(..., base_addresses={"api": stack.stripe})`)."""
         return f"http://127.0.0.1:{self.stripe_port}"
+
+    @property
+    def sample_sites(self) -> str:
+        """The sample business websites' base address (`/panaderia-la-espiga/`, ...)."""
+        return f"http://127.0.0.1:{self.sample_sites_port}"
 
     def client(self, service: str) -> Any:
         return stack.client(service, self.gateway_port)

@@ -22,7 +22,7 @@ import threading
 import time
 import tomllib
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,8 @@ from tools.build_host import host_architecture, host_template
 from tools.local_stack import launcher, package
 from tools.local_stripe import DEFAULT_PORT as DEFAULT_STRIPE_PORT
 from tools.local_stripe import Endpoint, LocalStripe
+from tools.sample_sites import DEFAULT_PORT as DEFAULT_SAMPLE_SITES_PORT
+from tools.sample_sites import SITES, SampleSites
 
 STACK_NAME = "colmena-local"
 ARTIFACT_BUCKET = "colmena-local-artifacts"
@@ -47,6 +49,7 @@ SEED = template.ROOT / "events" / "seed.json"  # the sample events' records, wri
 NOW = "$now"  # in the seed, the deploy time
 DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
 STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
+SAMPLE_SITES_PORT = "$sample_sites_port"  # in the local values' [environment], the port the sample sites are on
 
 
 def state_file(gateway_port: int) -> Path:
@@ -94,6 +97,9 @@ class LocalValues:
     parameters: dict[str, str]
     secrets: dict[str, dict[str, str]]
     api: str | None = None
+    # Function logical id -> variables only the local stack gives it (never in the template): see
+    # `with_local_environment`.
+    environment: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path = LOCAL_VALUES) -> LocalValues:
@@ -102,10 +108,39 @@ class LocalValues:
             parameters={name: str(value) for name, value in values.get("parameters", {}).items()},
             secrets=values.get("secrets", {}),
             api=values.get("api"),
+            environment={
+                logical_id: {name: str(value) for name, value in variables.items()}
+                for logical_id, variables in values.get("environment", {}).items()
+            },
         )
 
     def with_parameters(self, **overrides: str) -> LocalValues:
-        return LocalValues(parameters={**self.parameters, **overrides}, secrets=self.secrets, api=self.api)
+        return replace(self, parameters={**self.parameters, **overrides})
+
+    def with_sample_sites_port(self, port: int) -> LocalValues:
+        """The local environment with `$sample_sites_port` replaced by the port the sample sites are on."""
+        return replace(
+            self,
+            environment={
+                logical_id: {name: value.replace(SAMPLE_SITES_PORT, str(port)) for name, value in variables.items()}
+                for logical_id, variables in self.environment.items()
+            },
+        )
+
+    def with_local_environment(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The template body with the local values' [environment.<LogicalId>] variables added to each named
+        function: settings that exist only on the local stack (the sample sites' loopback port), so the
+        committed template, which AWS deploys, never has them. A function the template lacks is refused."""
+        resources = body["Resources"]
+        for logical_id, variables in self.environment.items():
+            resource = resources.get(logical_id)
+            if resource is None or resource["Type"] != "AWS::Serverless::Function":
+                raise DeployFailed(
+                    f"{LOCAL_VALUES.name} sets the environment of {logical_id}, not a function of the template"
+                )
+            environment = resource["Properties"].setdefault("Environment", {}).setdefault("Variables", {})
+            environment.update(variables)
+        return body
 
     def stack_parameters(self, body: dict[str, Any]) -> dict[str, str]:
         """The values of the parameters the template declares (the others are not the template's)."""
@@ -447,7 +482,12 @@ def routes(body: dict[str, Any], api: str) -> list[str]:
 
 
 def summary(
-    deployment: Deployment, body: dict[str, Any], gateway_port: int, api_port: int, stripe_url: str | None = None
+    deployment: Deployment,
+    body: dict[str, Any],
+    gateway_port: int,
+    api_port: int,
+    stripe_url: str | None = None,
+    sample_sites_url: str | None = None,
 ) -> str:
     """What `make run` prints: where the API, the AWS endpoint and the local Stripe are, every output of the
     stack, the secrets it created, and how to get a token when the stack has a user pool client."""
@@ -466,6 +506,7 @@ def summary(
             lines.append(f"  API           http://127.0.0.1:{api_port}   (REST API {logical_id}: {paths})")
         lines.append(f"  REST API {logical_id} on the emulator: {url}")
     lines += _local_stripe_lines(stripe_url, api_port)
+    lines += _sample_sites_lines(sample_sites_url)
     for logical_id, api in deployment.websocket_apis.items():
         lines.append(
             f"  WebSocket API {logical_id}: ws://127.0.0.1:{gateway_port}/_aws/execute-api/{api.id}/{api.stage}"
@@ -493,6 +534,13 @@ def _local_stripe_lines(stripe_url: str | None, api_port: int) -> list[str]:
         f"  Local Stripe  {stripe_url}   (the {STRIPE_PARAMETER} secret's api_key; its events go to "
         f"http://127.0.0.1:{api_port}{STRIPE_WEBHOOK_PATH}; admin routes under {stripe_url}/_local/)"
     ]
+
+
+def _sample_sites_lines(sample_sites_url: str | None) -> list[str]:
+    if sample_sites_url is None:
+        return []
+    sites = ", ".join(f"/{site}/" for site in SITES)
+    return [f"  Sample sites  {sample_sites_url}   (businesses to onboard from: {sites})"]
 
 
 def _token_how_to(client_id: str, gateway: str, api_port: int) -> str:
@@ -535,10 +583,11 @@ def _bring_up(
     outcome: dict[str, Any],
     values: LocalValues,
     stripe: LocalStripe,
+    sample_sites: SampleSites | None = None,
 ) -> None:
     try:
         # Packaging needs no emulator: it runs while the emulator starts.
-        body = host_template(host_architecture())
+        body = values.with_local_environment(host_template(host_architecture()))
         watched = Watched.of(body)
         packaged = package_template(body)
         for service in DEPLOY_SERVICES:
@@ -555,7 +604,17 @@ def _bring_up(
         if stop.is_set():
             return
         _save_state(gateway_port, deployment, api_port=front.port, stripe_port=stripe.port)
-        print(summary(deployment, packaged.body, gateway_port, front.port, stripe.base_url), flush=True)
+        print(
+            summary(
+                deployment,
+                packaged.body,
+                gateway_port,
+                front.port,
+                stripe.base_url,
+                sample_sites.base_url if sample_sites else None,
+            ),
+            flush=True,
+        )
         print("ready", flush=True)
         watch_and_reload(gateway_port, deployment, watched, stop)
     except Exception as error:  # any failure stops the whole run, with its reason
@@ -578,9 +637,19 @@ def refused_ports(ports: dict[str, int]) -> str | None:
     return None
 
 
-def run(gateway_port: int, api_port: int, stripe_port: int = DEFAULT_STRIPE_PORT) -> int:
+def run(
+    gateway_port: int,
+    api_port: int,
+    stripe_port: int = DEFAULT_STRIPE_PORT,
+    sample_sites_port: int = DEFAULT_SAMPLE_SITES_PORT,
+) -> int:
     refused = refused_ports(
-        {"the emulator (AWS endpoint)": gateway_port, "the API": api_port, "the local Stripe": stripe_port}
+        {
+            "the emulator (AWS endpoint)": gateway_port,
+            "the API": api_port,
+            "the local Stripe": stripe_port,
+            "the sample sites": sample_sites_port,
+        }
     )
     if refused is not None:
         print(refused, file=sys.stderr)
@@ -591,15 +660,18 @@ def run(gateway_port: int, api_port: int, stripe_port: int = DEFAULT_STRIPE_PORT
     front, stop = launcher.ApiFront(port=api_port), threading.Event()
     outcome: dict[str, Exception] = {}
     stripe: LocalStripe | None = None
+    sample_sites: SampleSites | None = None
     try:
         values = LocalValues.read()
         stripe = local_stripe(values, stripe_port, api_port).start()
         # The functions call the local Stripe where it actually listens, whatever the local values say.
         values = values.with_parameters(**{STRIPE_BASE_URL: stripe.base_url})
+        sample_sites = SampleSites(port=sample_sites_port).start()
+        values = values.with_sample_sites_port(sample_sites.port)
         launcher.prepare_environment(gateway_port, work_dir)
         threading.Thread(target=_warm_the_translator, daemon=True).start()
         bring_up = threading.Thread(
-            target=_bring_up, args=(gateway_port, front, stop, outcome, values, stripe), daemon=True
+            target=_bring_up, args=(gateway_port, front, stop, outcome, values, stripe, sample_sites), daemon=True
         )
         bring_up.start()
         launcher.apply_patches(package.RUNTIME_PYTHON)
@@ -614,6 +686,8 @@ def run(gateway_port: int, api_port: int, stripe_port: int = DEFAULT_STRIPE_PORT
         stop.set()
         if stripe is not None:
             stripe.stop()
+        if sample_sites is not None:
+            sample_sites.stop()
         launcher.stop_workers()
         shutil.rmtree(work_dir, ignore_errors=True)
         state_file(gateway_port).unlink(missing_ok=True)
@@ -637,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         gateway_default = port_setting("GATEWAY_PORT", DEFAULT_GATEWAY_PORT)
         api_default = port_setting("API_PORT", DEFAULT_API_PORT)
         stripe_default = port_setting("STRIPE_PORT", DEFAULT_STRIPE_PORT)
+        sample_sites_default = port_setting("SAMPLE_SITES_PORT", DEFAULT_SAMPLE_SITES_PORT)
     except ValueError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
@@ -644,8 +719,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gateway-port", type=int, default=gateway_default)
     parser.add_argument("--api-port", type=int, default=api_default)
     parser.add_argument("--stripe-port", type=int, default=stripe_default)
+    parser.add_argument("--sample-sites-port", type=int, default=sample_sites_default)
     arguments = parser.parse_args(argv)
     if not package.RUNTIME_PYTHON.exists():
         print("the runtime environment is missing: run make install", file=sys.stderr)
         return 1
-    return run(arguments.gateway_port, arguments.api_port, arguments.stripe_port)
+    return run(arguments.gateway_port, arguments.api_port, arguments.stripe_port, arguments.sample_sites_port)

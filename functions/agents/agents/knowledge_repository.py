@@ -15,14 +15,8 @@ from typing import Any
 
 from agents.keys import DOCUMENT, KNOWLEDGE_BASE, document_sk, onboarding_pk
 from agents.knowledge.models import KnowledgeBase
+from agents.models import DocumentStatus, KnowledgeBaseStatus
 from colmena.repository import ConditionFailed, DynamoRepository, Item
-
-
-class DocumentStatus(StrEnum):
-    AWAITING_UPLOAD = "awaiting_upload"
-    PROCESSING = "processing"
-    READY = "ready"
-    FAILED = "failed"
 
 
 class Claim(StrEnum):
@@ -56,9 +50,9 @@ class Documents:
     knowledge_base_version: int
 
 
-CLAIM_FIELDS = frozenset({"status", "etag", "processing_started_at"})
+CLAIM_FIELDS = frozenset({"status", "etag", "processing_started_at", "updated_at"})
 FINISH_FIELDS = frozenset(
-    {"status", "reason", "failure", "knowledge_base_zlib", "structurer", "notes", "pages", "processed_at"}
+    {"status", "reason", "failure", "knowledge_base_zlib", "structurer", "notes", "pages", "processed_at", "updated_at"}
 )
 
 
@@ -68,7 +62,12 @@ class KnowledgeRepository(DynamoRepository):
             self._set_fields(
                 onboarding_pk(onboarding_id),
                 document_sk(document_id),
-                {"status": DocumentStatus.PROCESSING.value, "etag": etag, "processing_started_at": now},
+                {
+                    "status": DocumentStatus.PROCESSING.value,
+                    "etag": etag,
+                    "processing_started_at": now,
+                    "updated_at": now,
+                },
                 "attribute_exists(pk) AND NOT (#etag = :etag AND #status IN (:ready, :failed))",
                 CLAIM_FIELDS,
                 ready=DocumentStatus.READY.value,
@@ -98,11 +97,13 @@ class KnowledgeRepository(DynamoRepository):
             "notes": notes or None,
             "pages": pages,
             "processed_at": now,
+            "updated_at": now,
         }
         return self._finish(onboarding_id, document_id, etag, fields)
 
     def mark_failed(self, onboarding_id: str, document_id: str, etag: str, failure: str, reason: str, now: str) -> bool:
-        fields = {"status": DocumentStatus.FAILED.value, "failure": failure, "reason": reason, "processed_at": now}
+        fields = {"status": DocumentStatus.FAILED.value, "failure": failure, "reason": reason, "processed_at": now,
+                  "updated_at": now}  # fmt: skip
         return self._finish(onboarding_id, document_id, etag, fields)
 
     def _finish(self, onboarding_id: str, document_id: str, etag: str, fields: dict[str, Any]) -> bool:
@@ -146,7 +147,7 @@ class KnowledgeRepository(DynamoRepository):
         item = {
             "pk": onboarding_pk(onboarding_id),
             "sk": KNOWLEDGE_BASE,
-            "status": (DocumentStatus.READY if document_ids else DocumentStatus.FAILED).value,
+            "status": (KnowledgeBaseStatus.READY if document_ids else KnowledgeBaseStatus.FAILED).value,
             "knowledge_base": knowledge_base.model_dump(mode="json"),
             "structurer": structurer,
             "document_ids": document_ids,

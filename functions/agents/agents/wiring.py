@@ -69,7 +69,21 @@ class AgentsFunction:
 
 
 def rest_api() -> RestApi:
-    """An Agents REST function's resolver; they all describe one API, merged into functions/agents/openapi.json."""
-    from colmena.http import RestApi
+    """An Agents REST function's resolver; they all describe one API, merged into functions/agents/openapi.json.
+    A step taken out of order answers 409 with each missing step as a field, so a client can say what to do
+    first without reading the message."""
+    from http import HTTPStatus
 
-    return RestApi(TITLE, DESCRIPTION)
+    from aws_lambda_powertools.event_handler import Response
+
+    from agents.logic import StepOutOfOrder
+    from colmena.http import FieldError, RestApi, error_response
+
+    app = RestApi(TITLE, DESCRIPTION)
+
+    @app.exception_handler(StepOutOfOrder)
+    def step_out_of_order(error: StepOutOfOrder) -> Response[str]:
+        missing = [FieldError(field=str(step), reason="not done yet") for step in error.missing]
+        return error_response(HTTPStatus.CONFLICT, error.code, error.message, missing)
+
+    return app

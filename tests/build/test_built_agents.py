@@ -1,0 +1,63 @@
+"""The onboarding's scraper as `sam build` ships it: BeautifulSoup and the phone rules are in the package, a
+draft is read from a page on the runtime's own interpreter, and neither library is loaded at import, by any
+Agents function (only the draft from a website needs them)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools import template
+from tools.build_host import build_for_host
+from tools.template import ROOT
+
+pytestmark = pytest.mark.build
+
+RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
+ROUTE_FUNCTIONS = ("AgentsOnboardingFunction", "AgentsKnowledgeBaseFunction")
+IMPORT = """
+import importlib, sys
+sys.path[:0] = sys.argv[1:3]
+importlib.import_module(sys.argv[3])
+assert "bs4" not in sys.modules and "phonenumbers" not in sys.modules, "loaded with the handler"
+if sys.argv[4] == "draft":
+    from agents.scraper import draft_from_html
+    page = b'<html><head><script type="application/ld+json">{"@type": "Bakery", "name": "La Espiga", '
+    page += b'"telephone": "954 12 34 56"}</script></head><body></body></html>'
+    draft = draft_from_html(page, "ES")
+    assert (draft.name, draft.phones) == ("La Espiga", ("+34954123456",)), draft
+"""
+
+
+@pytest.fixture(scope="module")
+def build_dir() -> Path:
+    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
+    return build_for_host()
+
+
+@pytest.mark.parametrize("logical_id", ROUTE_FUNCTIONS)
+def test_a_built_agents_function_loads_the_scraper_libraries_only_to_draft(build_dir: Path, logical_id: str) -> None:
+    function = template.function(logical_id)
+    code_dir, layer_dir = build_dir / logical_id, build_dir / "SharedLayer" / "python"
+    environment = {
+        **function.environment,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    drafts = logical_id == "AgentsOnboardingFunction"
+
+    result = subprocess.run(
+        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT, str(code_dir), str(layer_dir), function.module,
+         "draft" if drafts else "import"],
+        cwd=code_dir,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
