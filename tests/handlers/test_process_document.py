@@ -99,6 +99,8 @@ def test_a_hostile_upload_ends_failed_with_its_reason_and_is_announced(
     document = item(dynamodb, f"DOCUMENT#{DOCUMENT}")
     assert (document["status"], document["failure"]) == ("failed", "encrypted")
     assert document["reason"] == "the PDF is password-protected; upload it without the password"
+    merged = item(dynamodb, "KNOWLEDGE_BASE")
+    assert (merged["status"], merged["reason"], merged["document_ids"]) == ("failed", document["reason"], [])
     [event] = published()
     assert event["detail-type"] == "knowledge_base.failed"
     assert event["detail"]["data"]["reason"] == document["reason"]

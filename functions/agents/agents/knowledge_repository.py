@@ -141,6 +141,7 @@ class KnowledgeRepository(DynamoRepository):
         notes: list[str],
         read_version: int,
         now: str,
+        reason: str | None = None,
     ) -> bool:
         """Writes the merged knowledge base if nobody else has since `read_version` was read; False otherwise (the
         caller merges again from a fresh read, so that two documents finishing at once both end up in it)."""
@@ -152,6 +153,7 @@ class KnowledgeRepository(DynamoRepository):
             "structurer": structurer,
             "document_ids": document_ids,
             "notes": notes or None,
+            "reason": None if document_ids else reason,
             "version": read_version + 1,
             "updated_at": now,
         }

@@ -24,7 +24,6 @@ from agents.knowledge.models import Structured, Structurer
 from agents.knowledge.processing import DocumentProcessor, Outcome, Upload
 from agents.knowledge.rules import structure
 from agents.knowledge_repository import KnowledgeRepository
-from agents.settings import KnowledgeBaseBucketSettings
 from agents.wiring import AgentsFunction
 from colmena.aws import s3_client
 
@@ -61,7 +60,6 @@ class ProcessorFunction:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ProcessorFunction:
         environ = os.environ if environ is None else environ
         agents = AgentsFunction.from_env(environ)
-        KnowledgeBaseBucketSettings.from_env(environ)  # the bucket is named by each record; the setting must exist
         settings = ProcessorSettings.from_env(environ)
         bedrock = None
         if settings.model_id:

@@ -121,14 +121,15 @@ class DocumentProcessor:
         )
         if not stored:
             return Outcome.SKIPPED
-        self._merge(key.onboarding_id)
+        self._merge(key.onboarding_id, rejected.message)
         data: dict[str, object] = {"failure": rejected.kind.value, "reason": rejected.message}
         self._publish(KNOWLEDGE_BASE_FAILED, key, etag, data, finished)
         return Outcome.FAILED
 
-    def _merge(self, onboarding_id: str) -> list[str]:
+    def _merge(self, onboarding_id: str, failure: str | None = None) -> list[str]:
         """The onboarding's merged knowledge base rewritten from its ready documents, read afresh until the write
-        is not overtaken by another document's finishing at the same moment."""
+        is not overtaken by another document's finishing at the same moment. With no ready document it is failed,
+        with the reason the last document gave (`failure`)."""
         for _ in range(MERGE_ATTEMPTS):
             documents = self.repository.documents(onboarding_id)
             knowledge, notes = fitted(merged(document.knowledge_base for document in documents.ready))
@@ -137,7 +138,7 @@ class DocumentProcessor:
             document_ids = [document.document_id for document in documents.ready]
             if self.repository.save_knowledge_base(
                 onboarding_id, knowledge, structurer.value, document_ids, notes, documents.knowledge_base_version,
-                self.clock(),
+                self.clock(), failure,
             ):  # fmt: skip
                 return document_ids
         raise Busy(f"the knowledge base of onboarding {onboarding_id} kept changing while it was merged")
