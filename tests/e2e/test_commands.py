@@ -133,8 +133,10 @@ def run_stack(
     ports = (
         []
         if gateway_port is None or api_port is None
-        else ["--gateway-port", str(gateway_port), "--api-port", str(api_port), "--stripe-port", str(free_ports(1)[0])]
-    )
+        else ["--gateway-port", str(gateway_port), "--api-port", str(api_port), "--stripe-port", str(free_ports(1)[0]),
+              # The local model (tools/local_model) on a free port too, never its default another stack may hold.
+              "--model-port", str(free_ports(1)[0])]
+    )  # fmt: skip
     return subprocess.run(
         [
             sys.executable,
@@ -150,7 +152,7 @@ def run_stack(
     )
 
 
-@pytest.mark.parametrize("variable", ["GATEWAY_PORT", "API_PORT", "STRIPE_PORT"])
+@pytest.mark.parametrize("variable", ["GATEWAY_PORT", "API_PORT", "STRIPE_PORT", "MODEL_PORT"])
 def test_run_refuses_a_port_setting_that_is_not_a_number_in_one_line(project_copy: Path, variable: str) -> None:
     done = run_stack(project_copy, environment={variable: "abc"})
 
