@@ -1,6 +1,8 @@
 """The knowledge base's Bedrock path on the local stack: a stack of its own whose KnowledgeBaseModelId names the
 local model, so the processor calls Converse on the emulator, which forwards to `make run`'s local model
-(tools/local_model) and turns its tool call into the toolUse block the processor validates, as on AWS."""
+(tools/local_model) and turns its tool call into the toolUse block the processor validates, as on AWS. Without
+the launcher's patch 13 the emulator denies the processor's Converse (it asks for a bedrock:Converse no AWS policy
+grants), the document is structured by the local rules and its notes say so: this test fails."""
 
 from __future__ import annotations
 
