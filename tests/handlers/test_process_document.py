@@ -158,3 +158,16 @@ def _unreachable(*args: object) -> bytes:
     from botocore.exceptions import EndpointConnectionError
 
     raise EndpointConnectionError(endpoint_url="https://s3.amazonaws.com")
+
+
+def test_an_event_for_an_object_overwritten_since_is_left_to_the_newer_objects_own_event(
+    handler: ModuleType, dynamodb: Any
+) -> None:
+    awaiting(dynamodb)
+    older = uploaded(documents.pdf(PRICE_LIST))
+    uploaded(b"Corte 30 EUR")  # the same key, before the first event is processed
+
+    result = handler.lambda_handler(older, LambdaContext())
+
+    assert result == {"outcomes": ["skipped"]}
+    assert item(dynamodb, f"DOCUMENT#{DOCUMENT}")["status"] == "processing"
