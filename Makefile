@@ -66,6 +66,7 @@ e2e: install ## the build suite and the end-to-end suite on the local stack (the
 	PATH="$(SAM_PATH)" SAM_CLI_TELEMETRY=0 $(PY) -m pytest -m "build or e2e"
 
 bench: install ## cold starts and warm durations beside their baselines
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/bench.txt
 	PATH="$(SAM_PATH)" $(PY) tools/bench.py
 
 openapi: $(VENV)/.installed ## rewrite functions/*/openapi.json from the routes (commit the result)

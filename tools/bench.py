@@ -200,6 +200,10 @@ def main() -> int:
     from tools import bench_agents
 
     bench_agents.main(build_dir)
+
+    from tools import bench_knowledge
+
+    bench_knowledge.main(build_dir)
     return 0
 
 

@@ -64,7 +64,7 @@ NOT_INHERITED = (
 @dataclass
 class StackProcess:
     root: Path
-    ports: list[int] = field(default_factory=lambda: free_ports(4))
+    ports: list[int] = field(default_factory=lambda: free_ports(5))
     process: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
@@ -86,13 +86,18 @@ class StackProcess:
     def sample_sites_port(self) -> int:
         return self.ports[3]
 
+    @property
+    def model_port(self) -> int:
+        return self.ports[4]
+
     def launch(self) -> StackProcess:
         """Starts `make run`'s process without waiting for it."""
         environment = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tools.local_stack",
              "--gateway-port", str(self.gateway_port), "--api-port", str(self.api_port),
-             "--stripe-port", str(self.stripe_port), "--sample-sites-port", str(self.sample_sites_port)],
+             "--stripe-port", str(self.stripe_port), "--sample-sites-port", str(self.sample_sites_port),
+             "--model-port", str(self.model_port)],
             cwd=self.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

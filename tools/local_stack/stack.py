@@ -29,6 +29,8 @@ from typing import Any
 
 from tools import template
 from tools.build_host import host_architecture, host_template
+from tools.local_model import DEFAULT_PORT as DEFAULT_MODEL_PORT
+from tools.local_model import LocalModel
 from tools.local_stack import launcher, package
 from tools.local_stripe import DEFAULT_PORT as DEFAULT_STRIPE_PORT
 from tools.local_stripe import Endpoint, LocalStripe
@@ -52,6 +54,7 @@ NOW = "$now"  # in the seed, the deploy time
 DEPLOY_SERVICES = ("secretsmanager", "s3", "cloudformation", "dynamodb", "lambda")  # made while the emulator starts
 STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 SAMPLE_SITES_PORT = "$sample_sites_port"  # in the local values' [environment], the port the sample sites are on
+BEDROCK_PROXY = "MINISTACK_BEDROCK_PROXY_URL"  # where the emulator's Bedrock Converse forwards (tools/local_model)
 
 
 def state_file(gateway_port: int) -> Path:
@@ -647,6 +650,7 @@ def run(
     api_port: int,
     stripe_port: int = DEFAULT_STRIPE_PORT,
     sample_sites_port: int = DEFAULT_SAMPLE_SITES_PORT,
+    model_port: int = DEFAULT_MODEL_PORT,
 ) -> int:
     refused = refused_ports(
         {
@@ -654,6 +658,7 @@ def run(
             "the API": api_port,
             "the local Stripe": stripe_port,
             "the sample sites": sample_sites_port,
+            "the local model": model_port,
         }
     )
     if refused is not None:
@@ -664,15 +669,22 @@ def run(
     work_dir = package.LOCAL_DIR / "run" / str(os.getpid())
     front, stop = launcher.ApiFront(port=api_port, description=API_DESCRIPTION), threading.Event()
     outcome: dict[str, Exception] = {}
-    stripe: LocalStripe | None = None
-    sample_sites: SampleSites | None = None
+    # The local servers started so far (Stripe, the sample sites, the model), stopped in the cleanup.
+    servers: list[LocalStripe | SampleSites | LocalModel] = []
     try:
         values = LocalValues.read()
         stripe = local_stripe(values, stripe_port, api_port).start()
+        servers.append(stripe)
         # The functions call the local Stripe where it actually listens, whatever the local values say.
         values = values.with_parameters(**{STRIPE_BASE_URL: stripe.base_url})
         sample_sites = SampleSites(port=sample_sites_port).start()
+        servers.append(sample_sites)
         values = values.with_sample_sites_port(sample_sites.port)
+        # The emulator's Bedrock Converse asks the local model (read when MiniStack is imported, so before it);
+        # a developer's own OpenAI-compatible server (Ollama, say) already named there is kept.
+        model = LocalModel(port=model_port).start()
+        servers.append(model)
+        os.environ.setdefault(BEDROCK_PROXY, model.base_url)
         launcher.prepare_environment(gateway_port, work_dir)
         threading.Thread(target=_warm_the_translator, daemon=True).start()
         bring_up = threading.Thread(
@@ -689,10 +701,8 @@ def run(
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signal_number, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup short
         stop.set()
-        if stripe is not None:
-            stripe.stop()
-        if sample_sites is not None:
-            sample_sites.stop()
+        for server in servers:
+            server.stop()
         launcher.stop_workers()
         shutil.rmtree(work_dir, ignore_errors=True)
         state_file(gateway_port).unlink(missing_ok=True)
@@ -717,6 +727,7 @@ def main(argv: list[str] | None = None) -> int:
         api_default = port_setting("API_PORT", DEFAULT_API_PORT)
         stripe_default = port_setting("STRIPE_PORT", DEFAULT_STRIPE_PORT)
         sample_sites_default = port_setting("SAMPLE_SITES_PORT", DEFAULT_SAMPLE_SITES_PORT)
+        model_default = port_setting("MODEL_PORT", DEFAULT_MODEL_PORT)
     except ValueError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
@@ -725,8 +736,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-port", type=int, default=api_default)
     parser.add_argument("--stripe-port", type=int, default=stripe_default)
     parser.add_argument("--sample-sites-port", type=int, default=sample_sites_default)
+    parser.add_argument("--model-port", type=int, default=model_default)
     arguments = parser.parse_args(argv)
     if not package.RUNTIME_PYTHON.exists():
         print("the runtime environment is missing: run make install", file=sys.stderr)
         return 1
-    return run(arguments.gateway_port, arguments.api_port, arguments.stripe_port, arguments.sample_sites_port)
+    return run(
+        arguments.gateway_port,
+        arguments.api_port,
+        arguments.stripe_port,
+        arguments.sample_sites_port,
+        arguments.model_port,
+    )

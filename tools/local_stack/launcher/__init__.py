@@ -7,7 +7,7 @@ every function it wraps still has the signature it was written against, naming t
 
 Where each patch lives: 1, 2, 5 `runtime.py`; 3 `cognito_triggers.py`; 4, 9 `api_gateway.py`; 6 `front.py`;
 7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`;
-13 `cognito_admin.py`.
+13 `cognito_admin.py`; 14 `bedrock.py`.
 `signatures.py` holds the check every patch runs on what it wraps.
 
 MiniStack runs with its own IAM enforcement on (`AUTH=true`): each function calls AWS with its execution role's
@@ -43,6 +43,9 @@ credentials, and the role's policies from template.yaml are evaluated on every c
     then kept in its on-failure destination, instead of being run once and lost.
 13. Cognito's AdminDeleteUserAttributes (MiniStack answers InvalidAction): removing a member clears their
     organisation and role.
+14. Bedrock's Converse is authorized as `bedrock:InvokeModel` (ConverseStream as
+    `bedrock:InvokeModelWithResponseStream`), the actions AWS checks, instead of a `bedrock:Converse` no AWS
+    policy grants; with it the knowledge-base processor's own grant lets it converse with its model.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from typing import Any
 
 from tools.local_stack.launcher.api_gateway import _accept_only_id_tokens, _keep_cors_preflight_responses
 from tools.local_stack.launcher.async_events import _invoke_rule_targets_asynchronously
+from tools.local_stack.launcher.bedrock import _authorize_converse_as_invoke_model
 from tools.local_stack.launcher.cognito_admin import _delete_user_attributes_by_admin
 from tools.local_stack.launcher.cognito_rules import _enforce_cognito_client_rules
 from tools.local_stack.launcher.cognito_triggers import _fire_cognito_triggers
@@ -126,6 +130,7 @@ def apply_patches(runtime_python: Path) -> None:
     _enforce_cognito_client_rules()
     _bound_worker_pools(limit)
     _invoke_rule_targets_asynchronously()
+    _authorize_converse_as_invoke_model()
 
 
 def workers_per_function() -> int:
