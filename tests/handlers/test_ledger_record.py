@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -101,3 +102,16 @@ def test_an_event_without_a_correlation_id_is_logged_with_its_own_id(handler: Mo
     handler.lambda_handler(event, LambdaContext())
 
     assert handler.logger.get_correlation_id() == event["id"]
+
+
+def test_a_new_completion_counts_the_tip_and_its_amount_per_currency(
+    handler: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deliver(handler, "tip_completed.json")
+    deliver(handler, "tip_completed.json")  # a duplicate delivery counts nothing more
+
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    counted = [
+        (r["currency"], r["TransactionsCompleted"], r["AmountCompleted"]) for r in records if "AmountCompleted" in r
+    ]
+    assert counted == [("eur", [1.0], [500.0])]

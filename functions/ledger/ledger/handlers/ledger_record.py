@@ -43,7 +43,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise
     transaction = recorded.transaction
     if recorded.changed:
+        # Business metrics: how many tips completed or were refunded, and how much, per currency (in its
+        # smallest unit). Recorded here because the ledger counts each payment once, whatever the retries.
+        metrics.add_dimension(name="currency", value=fact.currency)
         metrics.add_metric(name=f"Transactions{fact.change.title()}", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=f"Amount{fact.change.title()}", unit=MetricUnit.NoUnit, value=fact.amount)
     logger.info(
         "transaction recorded" if recorded.changed else "transaction already says so; event ignored",
         extra={
