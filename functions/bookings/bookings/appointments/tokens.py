@@ -1,0 +1,72 @@
+"""The signed link that lets a client cancel their appointment without an account.
+
+A token is `<expiry>.<signature>`: the expiry in Unix seconds, and an HMAC-SHA256, keyed by a secret kept in
+Secrets Manager, over the appointment's id and that expiry. Changing either, or signing with another key,
+breaks the signature; an expired token is refused even though its signature holds. The token carries no
+state, so nothing is stored per link; the cost is that a link cannot be revoked before it expires except by
+rotating the secret, which revokes them all (a cancelled appointment refuses a second cancellation anyway)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import datetime
+
+from colmena.errors import Forbidden
+
+# Read from Secrets Manager at most once per five minutes per warm function: a rotated secret is in use that
+# much later, and links signed with the old one stop working then.
+SECRET_MAX_AGE_S = 300
+
+
+class LinkRefused(Forbidden):
+    code = "invalid_link"
+
+
+def sign(secret: bytes, appointment_id: str, expires_at: datetime) -> str:
+    expiry = int(expires_at.timestamp())
+    return f"{expiry}.{_signature(secret, appointment_id, expiry)}"
+
+
+def verify(secret: bytes, appointment_id: str, token: str, now: datetime) -> None:
+    """Returns when `token` was signed with `secret` for this appointment and has not expired; raises
+    LinkRefused otherwise, with the same message for a forged token as for a malformed one."""
+    expiry_text, _, signature = token.partition(".")
+    if not expiry_text.isdigit() or not hmac.compare_digest(
+        signature.encode(), _signature(secret, appointment_id, int(expiry_text)).encode()
+    ):
+        raise LinkRefused("this cancellation link is not valid")
+    if int(expiry_text) <= now.timestamp():
+        raise LinkRefused("this cancellation link has expired")
+
+
+class CancellationLinks:
+    """Signs and checks cancellation tokens with the secret named `secret_name`, read through Powertools
+    parameters (cached for SECRET_MAX_AGE_S). No call to Secrets Manager happens until a link is made or
+    checked."""
+
+    def __init__(self, secret_name: str) -> None:
+        self._secret_name = secret_name
+
+    def token(self, appointment_id: str, expires_at: datetime) -> str:
+        return sign(self._secret(), appointment_id, expires_at)
+
+    def verify(self, appointment_id: str, token: str, now: datetime) -> None:
+        verify(self._secret(), appointment_id, token, now)
+
+    def _secret(self) -> bytes:
+        from aws_lambda_powertools.utilities import parameters
+
+        value = parameters.get_secret(self._secret_name, max_age=SECRET_MAX_AGE_S)
+        # A secret stored as SecretBinary comes back as bytes; typed as str by Powertools' overloads.
+        secret: bytes = value.encode() if isinstance(value, str) else bytes(value)
+        if len(secret) < 32:
+            # The name only, never the value: a short key makes every link forgeable by brute force.
+            raise RuntimeError(f"the secret {self._secret_name} is shorter than 32 bytes")
+        return secret
+
+
+def _signature(secret: bytes, appointment_id: str, expiry: int) -> str:
+    digest = hmac.new(secret, f"{appointment_id}\n{expiry}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
