@@ -181,14 +181,14 @@ def test_a_new_email_address_must_be_verified_before_it_replaces_the_old_one() -
     assert "email" in pool["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"]
 
 
-def test_only_the_back_office_function_may_sign_users_out() -> None:
+def test_only_the_back_office_and_the_bookings_organisations_may_sign_users_out() -> None:
     holders = {
         logical_id
         for logical_id, statement in statements()
         if "cognito-idp:AdminUserGlobalSignOut" in str(statement["Action"])
     }
 
-    assert holders == {"IdentityAdminFunction"}
+    assert holders == {"IdentityAdminFunction", "BookingsOrganizationsFunction"}
 
 
 @pytest.mark.parametrize(
