@@ -3,6 +3,7 @@ expired token is refused."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -65,7 +66,9 @@ def fresh_parameters() -> Iterator[None]:
 
 
 def test_links_are_signed_with_the_secret_read_from_secrets_manager(aws: None, fresh_parameters: None) -> None:
-    boto3.client("secretsmanager").create_secret(Name="colmena/bookings-links", SecretString="s" * 40)
+    boto3.client("secretsmanager").create_secret(
+        Name="colmena/bookings-links", SecretString=json.dumps({"signing_key": "s" * 40})
+    )
     links = CancellationLinks("colmena/bookings-links")
 
     token = links.token("appt-1", TOMORROW)
@@ -75,7 +78,9 @@ def test_links_are_signed_with_the_secret_read_from_secrets_manager(aws: None, f
 
 
 def test_a_secret_too_short_to_resist_guessing_is_refused_by_name(aws: None, fresh_parameters: None) -> None:
-    boto3.client("secretsmanager").create_secret(Name="colmena/bookings-links", SecretString="short")
+    boto3.client("secretsmanager").create_secret(
+        Name="colmena/bookings-links", SecretString=json.dumps({"signing_key": "short"})
+    )
 
-    with pytest.raises(RuntimeError, match=r"colmena/bookings-links is shorter than 32 bytes"):
+    with pytest.raises(RuntimeError, match=r"colmena/bookings-links needs a signing_key of at least 32"):
         CancellationLinks("colmena/bookings-links").token("appt-1", TOMORROW)

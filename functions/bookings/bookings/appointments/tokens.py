@@ -42,7 +42,8 @@ def verify(secret: bytes, appointment_id: str, token: str, now: datetime) -> Non
 
 
 class CancellationLinks:
-    """Signs and checks cancellation tokens with the secret named `secret_name`, read through Powertools
+    """Signs and checks cancellation tokens with the `signing_key` of the JSON secret named `secret_name`, read
+    through Powertools
     parameters (cached for SECRET_MAX_AGE_S). No call to Secrets Manager happens until a link is made or
     checked."""
 
@@ -58,13 +59,12 @@ class CancellationLinks:
     def _secret(self) -> bytes:
         from aws_lambda_powertools.utilities import parameters
 
-        value = parameters.get_secret(self._secret_name, max_age=SECRET_MAX_AGE_S)
-        # A secret stored as SecretBinary comes back as bytes; typed as str by Powertools' overloads.
-        secret: bytes = value.encode() if isinstance(value, str) else bytes(value)
-        if len(secret) < 32:
+        value = parameters.get_secret(self._secret_name, transform="json", max_age=SECRET_MAX_AGE_S)
+        key = value.get("signing_key") if isinstance(value, dict) else None
+        if not isinstance(key, str) or len(key) < 32:
             # The name only, never the value: a short key makes every link forgeable by brute force.
-            raise RuntimeError(f"the secret {self._secret_name} is shorter than 32 bytes")
-        return secret
+            raise RuntimeError(f"the secret {self._secret_name} needs a signing_key of at least 32 characters")
+        return key.encode()
 
 
 def _signature(secret: bytes, appointment_id: str, expiry: int) -> str:
