@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from bookings.models import Member, MemberStatus, Organization, Role
+from bookings.logic import time_off, weekly_schedule
+from bookings.models import Client, Member, MemberStatus, Organization, Professional, Role, Service, TimeOff, TimeRange
 
 MAX_SLUG = 63
 
@@ -134,3 +135,185 @@ class MemberView(BaseModel):
 class MemberPage(BaseModel):
     members: list[MemberView]
     next_cursor: str | None = Field(description="Give it as `cursor` for the next page; null on the last page")
+
+
+# ---------------------------------------------------------------- catalogue
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 4217, lower case")]
+
+
+class TimeRangeBody(Body):
+    start: str = Field(description="HH:MM in the organisation's time zone", examples=["09:00"])
+    end: str = Field(description="HH:MM, after start", examples=["14:00"])
+
+
+class TimeOffBody(Body):
+    start: str = Field(description="ISO 8601 with offset", examples=["2026-12-24T00:00:00+01:00"])
+    end: str = Field(description="ISO 8601 with offset, after start", examples=["2026-12-27T00:00:00+01:00"])
+    reason: Annotated[str, Field(max_length=200)] | None = None
+
+
+def _schedule(days: dict[str, list[TimeRangeBody]]) -> dict[str, list[TimeRangeBody]]:
+    weekly_schedule({day: [TimeRange(r.start, r.end) for r in ranges] for day, ranges in days.items()})
+    return days
+
+
+def _time_off(periods: list[TimeOffBody]) -> list[TimeOffBody]:
+    time_off([TimeOff(p.start, p.end, p.reason) for p in periods])
+    return periods
+
+
+WeeklySchedule = Annotated[
+    dict[str, list[TimeRangeBody]],
+    AfterValidator(_schedule),
+    Field(
+        description="Day (mon..sun) to its working ranges; a break is the gap between two",
+        examples=[{"mon": [{"start": "09:00", "end": "14:00"}, {"start": "15:00", "end": "19:00"}]}],
+    ),
+]
+TimeOffList = Annotated[list[TimeOffBody], AfterValidator(_time_off)]
+ServiceIds = Annotated[list[Id], Field(max_length=100)]
+
+
+class NewProfessional(Body):
+    name: Name
+    service_ids: ServiceIds = []
+    weekly_schedule: WeeklySchedule = {}
+    time_off: TimeOffList = []
+    active: bool = True
+    user_id: Id | None = Field(default=None, description="A member of the organisation who is this professional")
+
+
+class ProfessionalChanges(Body):
+    name: Name | None = None
+    service_ids: ServiceIds | None = None
+    weekly_schedule: WeeklySchedule | None = None
+    time_off: TimeOffList | None = None
+    active: bool | None = None
+    user_id: Id | None = Field(default=None, description="Links a member not yet linked to a professional")
+
+
+class ProfessionalView(BaseModel):
+    professional_id: str
+    name: str
+    service_ids: list[str]
+    weekly_schedule: dict[str, list[dict[str, str]]]
+    time_off: list[dict[str, str]]
+    active: bool
+    user_id: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, professional: Professional) -> ProfessionalView:
+        return cls(
+            professional_id=professional.professional_id,
+            name=professional.name,
+            service_ids=list(professional.service_ids),
+            weekly_schedule={
+                day: [{"start": r.start, "end": r.end} for r in ranges]
+                for day, ranges in professional.weekly_schedule.items()
+            },
+            time_off=[
+                {"start": t.start, "end": t.end, **({"reason": t.reason} if t.reason else {})}
+                for t in professional.time_off
+            ],
+            active=professional.active,
+            user_id=professional.user_id,
+            created_at=professional.created_at,
+            updated_at=professional.updated_at,
+        )
+
+
+class ProfessionalPage(BaseModel):
+    professionals: list[ProfessionalView]
+    next_cursor: str | None
+
+
+class NewService(Body):
+    name: Name
+    duration_minutes: Annotated[int, Field(strict=True, ge=5, le=720)]
+    buffer_minutes: Annotated[int, Field(strict=True, ge=0, le=240)] = 0
+    price_cents: Annotated[int, Field(strict=True, ge=0, le=99_999_999)]
+    currency: Currency
+    active: bool = True
+
+
+class ServiceChanges(Body):
+    name: Name | None = None
+    duration_minutes: Annotated[int, Field(strict=True, ge=5, le=720)] | None = None
+    buffer_minutes: Annotated[int, Field(strict=True, ge=0, le=240)] | None = None
+    price_cents: Annotated[int, Field(strict=True, ge=0, le=99_999_999)] | None = None
+    currency: Currency | None = None
+    active: bool | None = None
+
+
+class ServiceView(BaseModel):
+    service_id: str
+    name: str
+    duration_minutes: int
+    buffer_minutes: int
+    price_cents: int
+    currency: str
+    active: bool
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, service: Service) -> ServiceView:
+        return cls(
+            service_id=service.service_id,
+            name=service.name,
+            duration_minutes=service.duration_minutes,
+            buffer_minutes=service.buffer_minutes,
+            price_cents=service.price_cents,
+            currency=service.currency,
+            active=service.active,
+            created_at=service.created_at,
+            updated_at=service.updated_at,
+        )
+
+
+class ServicePage(BaseModel):
+    services: list[ServiceView]
+    next_cursor: str | None
+
+
+Phone = Annotated[str, Field(min_length=3, max_length=32, pattern=r"^\+?[0-9 ().-]+$")]
+
+
+class NewClient(Body):
+    name: Name
+    email: Email
+    phone: Phone | None = None
+
+
+class ClientChanges(Body):
+    name: Name | None = None
+    phone: Phone | None = None
+
+
+class ClientView(BaseModel):
+    client_id: str
+    name: str
+    email: str
+    phone: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, client: Client) -> ClientView:
+        return cls(
+            client_id=client.client_id,
+            name=client.name,
+            email=client.email,
+            phone=client.phone,
+            created_at=client.created_at,
+            updated_at=client.updated_at,
+        )
+
+
+class ClientPage(BaseModel):
+    clients: list[ClientView]
+    next_cursor: str | None
