@@ -104,7 +104,7 @@ def test_the_reminders_go_once_even_when_two_runs_overlap(
 ) -> None:
     soon, later = stored(1, hours_ahead=20), stored(2, hours_ahead=30)
     first, second = load_handler("BookingsRemindersFunction"), load_handler("BookingsRemindersFunction")
-    scheduled = sample_event(ROOT / "events" / "bookings_reminders" / "hourly.json")
+    scheduled = sample_event(ROOT / "events" / "bookings_reminders" / "hourly.json", time=stamp(datetime.now(UTC)))
 
     answers = [run.lambda_handler(scheduled, LambdaContext()) for run in (first, second)]
 
@@ -119,8 +119,20 @@ def test_a_cancelled_appointment_gets_no_reminder(
     appointment = stored()
     AppointmentRepository(dynamodb, "BookingsTable").cancel(appointment, stamp(datetime.now(UTC)))
 
-    answer = load_handler("BookingsRemindersFunction").lambda_handler(
-        sample_event(ROOT / "events" / "bookings_reminders" / "hourly.json"), LambdaContext()
-    )
+    scheduled = sample_event(ROOT / "events" / "bookings_reminders" / "hourly.json", time=stamp(datetime.now(UTC)))
+
+    answer = load_handler("BookingsRemindersFunction").lambda_handler(scheduled, LambdaContext())
 
     assert (answer["reminded"], sent()) == ([], [])
+
+
+def test_a_run_judges_what_is_due_as_of_the_schedules_time(
+    load_handler: Callable[[str], ModuleType], stored: Callable[..., Appointment]
+) -> None:
+    appointment = stored(hours_ahead=30)
+    seven_hours_on = stamp(datetime.now(UTC) + timedelta(hours=7))
+    scheduled = sample_event(ROOT / "events" / "bookings_reminders" / "hourly.json", time=seven_hours_on)
+
+    answer = load_handler("BookingsRemindersFunction").lambda_handler(scheduled, LambdaContext())
+
+    assert answer["reminded"] == [appointment.appointment_id]

@@ -21,8 +21,6 @@ from bookings.appointments.models import Appointment, moment, stamp
 from bookings.appointments.service import REMINDER_LEAD
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from bookings.appointments.repository import AppointmentRepository
     from bookings.appointments.settings import MailSettings
     from bookings.appointments.tokens import CancellationLinks
@@ -46,7 +44,6 @@ class Mailer:
     ses: Any  # boto3's SES client (botocore's types for it are not among the project's stubs)
     links: CancellationLinks
     mail_settings: MailSettings
-    clock: Callable[[], datetime]
 
     def send_for_event(
         self, event_type: str, organization_id: str, appointment_id: str, start: str, previous: str | None
@@ -57,9 +54,9 @@ class Mailer:
             raise MissingRecord(f"appointment {appointment_id} of {organization_id} is gone")
         return self._send(KIND_OF[event_type], appointment, moment(start), moment(previous) if previous else None)
 
-    def send_due_reminders(self) -> list[str]:
-        """Claims and sends every reminder due now; returns the appointments reminded by this run."""
-        now = self.clock()
+    def send_due_reminders(self, now: datetime) -> list[str]:
+        """Claims and sends every reminder due as of `now` (the schedule's time); returns the appointments
+        reminded by this run."""
         reminded = []
         for day in (now.date(), (now + timedelta(days=1)).date()):
             for appointment in self.repository.due_reminders(day, stamp(now + REMINDER_LEAD)):

@@ -5,7 +5,6 @@ mailed fails the invocation, is retried, and ends in the dead-letter queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -46,7 +45,6 @@ mailer = Mailer(
     _ses(),
     CancellationLinks(LinkSettings.from_env().secret_name),
     MailSettings.from_env(),
-    lambda: datetime.now(UTC),
 )
 persistence = DynamoDBPersistenceLayer(table_name=require("IDEMPOTENCY_TABLE_NAME"), boto3_client=function.dynamodb)
 idempotency = IdempotencyConfig(event_key_jmespath="event_id", expires_after_seconds=EVENT_REMEMBERED_S)
