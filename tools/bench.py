@@ -193,6 +193,9 @@ def main() -> int:
     from tools import bench_tips
 
     bench_tips.main(build_dir)
+    from tools import bench_appointments
+
+    bench_appointments.main()
     return 0
 
 
