@@ -35,6 +35,7 @@ from tools.local_stripe import Endpoint, LocalStripe
 
 STACK_NAME = "colmena-local"
 ARTIFACT_BUCKET = "colmena-local-artifacts"
+TEMPLATE_KEY = "template.json"  # the packaged template, beside the code it names
 REGION = "us-east-1"
 DEFAULT_GATEWAY_PORT = 4566
 DEFAULT_API_PORT = 3000
@@ -214,9 +215,11 @@ def deploy(gateway_port: int, packaged: Packaged, values: LocalValues) -> Deploy
     s3.create_bucket(Bucket=ARTIFACT_BUCKET)
     for key, data in packaged.artifacts.items():
         s3.put_object(Bucket=ARTIFACT_BUCKET, Key=key, Body=data)
+    # From the bucket, as `sam deploy` sends it: CreateStack takes at most 51,200 bytes inline.
+    s3.put_object(Bucket=ARTIFACT_BUCKET, Key=TEMPLATE_KEY, Body=json.dumps(body).encode())
     cloudformation.create_stack(
         StackName=STACK_NAME,
-        TemplateBody=json.dumps(body),
+        TemplateURL=f"{endpoint(gateway_port)}/{ARTIFACT_BUCKET}/{TEMPLATE_KEY}",
         Parameters=[{"ParameterKey": name, "ParameterValue": value} for name, value in parameters.items()],
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
