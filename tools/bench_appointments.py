@@ -18,7 +18,7 @@ BOOKED_IN_MONTH = 200
 SAMPLES = 40
 CONCURRENT = 50
 MADRID = ZoneInfo("Europe/Madrid")
-ALL_DAY = {day: [{"start": "00:00", "end": "24:00"}] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+ALL_DAY = {day: [{"start": "00:00", "end": "23:59"}] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 def p95(samples: list[float]) -> float:

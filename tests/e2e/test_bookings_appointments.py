@@ -24,7 +24,7 @@ from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
 pytestmark = pytest.mark.e2e
 
 MADRID = ZoneInfo("Europe/Madrid")
-ALL_DAY = {day: [{"start": "00:00", "end": "24:00"}] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+ALL_DAY = {day: [{"start": "00:00", "end": "23:59"}] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 class Business:

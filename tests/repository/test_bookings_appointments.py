@@ -254,3 +254,23 @@ def test_a_reminder_given_back_is_due_again(repository: AppointmentRepository) -
     repository.return_reminder(booked)
 
     assert [a.appointment_id for a in repository.due_reminders(date(2026, 12, 3), stamp(TEN + GRANULE))] == ["appt-1"]
+
+
+def test_every_access_pattern_is_served_without_a_scan(repository: AppointmentRepository, dynamodb: Any) -> None:
+    def refuse(**_: Any) -> None:
+        raise AssertionError("an appointment access pattern scanned the table")
+
+    dynamodb.meta.events.register("before-call.dynamodb.Scan", refuse)
+    booked = appointment()
+    repository.book(booked)
+    moved = appointment(start=TEN + timedelta(hours=1), updated_at="2026-11-27T10:00:00.000+00:00")
+    repository.reschedule(booked, moved)
+    repository.get(ORG, "appt-1")
+    repository.of_professional(ORG, PRO, stamp(TEN), stamp(TEN + timedelta(days=1)))
+    repository.of_client(ORG, "client-1", stamp(TEN), stamp(TEN + timedelta(days=1)))
+    [due] = repository.due_reminders(date(2026, 12, 3), stamp(TEN + timedelta(days=1)))
+    repository.claim_reminder(due, "2026-12-02T10:00:00.000+00:00")
+    repository.cancel(moved, "2026-11-27T11:00:00.000+00:00")
+
+    with pytest.raises(AssertionError, match="scanned"):
+        dynamodb.scan(TableName="BookingsTable")
