@@ -7,7 +7,7 @@ every function it wraps still has the signature it was written against, naming t
 
 Where each patch lives: 1, 2, 5 `runtime.py`; 3 `cognito_triggers.py`; 4, 9 `api_gateway.py`; 6 `front.py`;
 7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`;
-13 `ses_templates.py`.
+13, 14 `ses_templates.py`.
 `signatures.py` holds the check every patch runs on what it wraps.
 
 MiniStack runs with its own IAM enforcement on (`AUTH=true`): each function calls AWS with its execution role's
@@ -43,6 +43,8 @@ credentials, and the role's policies from template.yaml are evaluated on every c
     then kept in its on-failure destination, instead of being run once and lost.
 13. CloudFormation creates the template's AWS::SES::Template resources through SES's own CreateTemplate
     (MiniStack's CloudFormation refuses the type), so the appointment e-mails have their templates.
+14. SES's send actions (SendTemplatedEmail, ...) are authorized on the identity of their Source, as on AWS,
+    instead of on '*', so a function allowed to send only from the stack's sender may send.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from tools.local_stack.launcher.cognito_triggers import _fire_cognito_triggers
 from tools.local_stack.launcher.front import ApiFront, Asgi, _front_dispatch
 from tools.local_stack.launcher.iam import _know_event_condition_keys, put_events_entries
 from tools.local_stack.launcher.runtime import _report_error_types, _run_workers_on, _shorten_idle_log_wait
-from tools.local_stack.launcher.ses_templates import _provision_ses_templates
+from tools.local_stack.launcher.ses_templates import _authorize_sending_on_the_sender, _provision_ses_templates
 from tools.local_stack.launcher.signatures import original
 from tools.local_stack.launcher.workers import _bound_worker_pools
 
@@ -125,6 +127,7 @@ def apply_patches(runtime_python: Path) -> None:
     _bound_worker_pools(limit)
     _invoke_rule_targets_asynchronously()
     _provision_ses_templates()
+    _authorize_sending_on_the_sender()
 
 
 def workers_per_function() -> int:

@@ -1,4 +1,5 @@
-"""13. CloudFormation deploys AWS::SES::Template, through the emulator's own SES CreateTemplate."""
+"""13. CloudFormation deploys AWS::SES::Template, through the emulator's own SES CreateTemplate.
+14. SES's send actions are authorized on the sender's identity, as on AWS."""
 
 from __future__ import annotations
 
@@ -36,3 +37,38 @@ def _provision_ses_templates() -> None:
         delete({"TemplateName": [physical_id]})
 
     provisioners._RESOURCE_HANDLERS[SES_TEMPLATE] = {"create": create_template, "delete": delete_template}
+
+
+# --- 14. SES sending is authorized on the sender's identity ---------------------------------------
+
+SENDING_ACTIONS = frozenset({"SendEmail", "SendTemplatedEmail", "SendRawEmail", "SendBulkTemplatedEmail"})
+
+
+def _authorize_sending_on_the_sender() -> None:
+    """MiniStack authorizes SES v1's send actions against '*', so a policy scoped to the sender's identity
+    (as AWS evaluates SendTemplatedEmail: `identity/<Source>`) is always denied. The resource becomes the
+    identity of the request's `Source`, as on AWS."""
+    from ministack.core import iam_actions
+
+    extract = original(
+        iam_actions,
+        "extract_resource_arn",
+        "(service: str, method: str, path: str, headers: dict, body: bytes, query_params: dict, region: str, "
+        "account_id: str) -> str",
+    )
+
+    def resource_of_sender(
+        service: str, method: str, path: str, headers: dict[str, Any], body: bytes, query_params: dict[str, Any],
+        region: str, account_id: str,
+    ) -> str:  # fmt: skip
+        arn: str = extract(service, method, path, headers, body, query_params, region, account_id)
+        action, source = (_first(query_params.get(key)) for key in ("Action", "Source"))
+        if service == "ses" and arn == "*" and action in SENDING_ACTIONS and source:
+            return f"arn:aws:ses:{region}:{account_id}:identity/{source}"
+        return arn
+
+    iam_actions.extract_resource_arn = resource_of_sender
+
+
+def _first(value: Any) -> str:
+    return str(value[0] if isinstance(value, list) and value else value or "")
