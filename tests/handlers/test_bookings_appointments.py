@@ -272,3 +272,25 @@ def test_another_organisations_professional_lists_nothing_of_this_one(api: Modul
     )
 
     assert (answer.status, answer.body) == (200, {"appointments": []})
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2000-02-29"])
+def test_availability_of_a_day_outside_the_booking_window_is_empty(api: ModuleType, day: str) -> None:
+    query = {"date": day, "service_id": SERVICE}
+
+    answer = call(api, "bookings_appointments/get_availability.json", path={"professional_id": PRO_ANA}, query=query)
+
+    assert (answer.status, answer.body["slots"]) == (200, [])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "status"), [("0001-01-01", "0001-01-02", 200), ("9999-12-30", "9999-12-31", 422)]
+)
+def test_a_listing_at_the_ends_of_the_calendar_is_empty_or_refused_never_a_500(
+    api: ModuleType, start: str, end: str, status: int
+) -> None:
+    query = {"professional_id": PRO_ANA, "from": start, "to": end}
+
+    answer = call(api, "bookings_appointments/get_appointments.json", query=query)
+
+    assert answer.status == status

@@ -123,9 +123,13 @@ class Appointments:
     ) -> list[dict[str, str]]:
         professional, service = self._offer(organization, professional_id, service_id)
         zone = ZoneInfo(organization.timezone)
+        window = self._window()
+        # Outside the window nothing is bookable, and a day near year 1 or 9999 has no UTC instants to compute.
+        if not window.earliest.date() - timedelta(days=1) <= day <= window.latest.date() + timedelta(days=1):
+            return []
         whole = day_span(day, zone)
         agenda = self._agenda(organization, professional, Span(whole.start - MAX_OCCUPIED, whole.end))
-        slots = free_slots(day, agenda, _length(service), self._window())
+        slots = free_slots(day, agenda, _length(service), window)
         return [as_local(slot, zone) for slot in slots]
 
     # ------------------------------------------------------------ booking
@@ -343,8 +347,11 @@ class Appointments:
         """A listing's [from, to): dates are whole local days (to included), date-times need an offset. From
         today and for 30 days when not given; at most MAX_LISTING long."""
         today = self.clock().astimezone(zone).date()
-        since = _bound(start, zone, "from") if start else day_span(today, zone).start
-        until = _bound(end, zone, "to", end_of_day=True) if end else since + timedelta(days=30)
+        try:
+            since = _bound(start, zone, "from") if start else day_span(today, zone).start
+            until = _bound(end, zone, "to", end_of_day=True) if end else since + timedelta(days=30)
+        except OverflowError:
+            raise InvalidInput("from and to must be times a UTC clock can show", "from") from None
         if until <= since or until - since > MAX_LISTING:
             raise InvalidInput(f"to must come after from, and at most {MAX_LISTING.days} days later", "to")
         return stamp(since), stamp(until)
