@@ -114,7 +114,9 @@ def post_public_appointment(
     "/public/appointments/<appointment_id>/cancel",
     summary="Cancel an appointment through the signed link of its e-mail",
     description="A tampered, foreign or expired token is refused (403).",
-    responses=responses("The cancelled appointment", HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, public=True),
+    responses=responses(
+        "The cancelled appointment", HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, public=True
+    ),
 )
 @tracer.capture_method
 def post_public_cancel(appointment_id: Id, token: Token) -> AppointmentView:
