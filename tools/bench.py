@@ -204,6 +204,10 @@ def main() -> int:
     from tools import bench_knowledge
 
     bench_knowledge.main(build_dir)
+
+    from tools import bench_appointments
+
+    bench_appointments.main()
     return 0
 
 

@@ -11,18 +11,19 @@ from tools import template
 TIP_FUNCTIONS = {"LiveTipsFunction", "LiveStripeWebhookFunction"}
 
 
-def test_only_the_tip_and_webhook_functions_read_a_secret_and_only_the_stripe_one() -> None:
+def test_only_the_tip_and_webhook_functions_read_the_stripe_secret_and_no_other_live_function_reads_any() -> None:
     # Secrets Manager ends every secret's ARN with six random characters.
     arn = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${StripeSecretName}-??????"
     secret = template.evaluate({"Fn::Sub": arn})
-    readers = {
-        function.logical_id: statement["Resource"]
+    readers = [
+        (function, statement["Resource"])
         for function in template.functions()
         for statement in function.policy_statements
         if "secretsmanager" in str(statement["Action"])
-    }
+    ]
 
-    assert readers == dict.fromkeys(TIP_FUNCTIONS, secret)
+    assert {f.logical_id: r for f, r in readers if r == secret} == dict.fromkeys(TIP_FUNCTIONS, secret)
+    assert {f.logical_id: r for f, r in readers if f.code_dir.name == "live"} == dict.fromkeys(TIP_FUNCTIONS, secret)
     assert {f.logical_id for f in template.functions() if "STRIPE_SECRET_NAME" in f.environment} == TIP_FUNCTIONS
 
 
@@ -50,12 +51,12 @@ def test_the_idempotency_table_is_keyed_by_powertools_id_and_forgets_by_its_expi
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
 
 
-def test_only_the_webhook_keeps_idempotency_records() -> None:
+def test_of_live_only_the_webhook_keeps_idempotency_records() -> None:
     holders = {
         function.logical_id
         for function in template.functions()
         for statement in function.policy_statements
-        if "IdempotencyTable" in json.dumps(statement["Resource"])
+        if function.code_dir.name == "live" and "IdempotencyTable" in json.dumps(statement["Resource"])
     }
 
     assert holders == {"LiveStripeWebhookFunction"}

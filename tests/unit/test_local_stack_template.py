@@ -196,7 +196,12 @@ def test_a_secret_without_a_local_value_stops_the_deploy_naming_its_parameter(bo
 def test_the_committed_local_values_give_every_secret_of_the_project_a_value() -> None:
     secrets = LocalValues.read().secrets_for(template.template())
 
-    assert set(secrets) == {"colmena/dev/stripe", "colmena/dev/twilio", "colmena/dev/elevenlabs"}
+    assert set(secrets) == {
+        "colmena/dev/stripe",
+        "colmena/dev/twilio",
+        "colmena/dev/elevenlabs",
+        "colmena/dev/bookings-links",
+    }
     assert set(json.loads(secrets["colmena/dev/stripe"])) == {"api_key", "webhook_secret", "connect_webhook_secret"}
     assert set(json.loads(secrets["colmena/dev/twilio"])) == {"account_sid", "auth_token"}
     assert set(json.loads(secrets["colmena/dev/elevenlabs"])) == {"api_key"}

@@ -7,7 +7,7 @@ every function it wraps still has the signature it was written against, naming t
 
 Where each patch lives: 1, 2, 5 `runtime.py`; 3 `cognito_triggers.py`; 4, 9 `api_gateway.py`; 6 `front.py`;
 7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`;
-13 `cognito_admin.py`; 14 `bedrock.py`.
+13 `cognito_admin.py`; 14 `bedrock.py`; 15, 16 `ses_templates.py`.
 `signatures.py` holds the check every patch runs on what it wraps.
 
 MiniStack runs with its own IAM enforcement on (`AUTH=true`): each function calls AWS with its execution role's
@@ -46,6 +46,10 @@ credentials, and the role's policies from template.yaml are evaluated on every c
 14. Bedrock's Converse is authorized as `bedrock:InvokeModel` (ConverseStream as
     `bedrock:InvokeModelWithResponseStream`), the actions AWS checks, instead of a `bedrock:Converse` no AWS
     policy grants; with it the knowledge-base processor's own grant lets it converse with its model.
+15. CloudFormation creates the template's AWS::SES::Template resources through SES's own CreateTemplate
+    (MiniStack's CloudFormation refuses the type), so the appointment e-mails have their templates.
+16. SES's send actions (SendTemplatedEmail, ...) are authorized on the identity of their Source, as on AWS,
+    instead of on '*', so a function allowed to send only from the stack's sender may send.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ from tools.local_stack.launcher.cognito_triggers import _fire_cognito_triggers
 from tools.local_stack.launcher.front import ApiFront, Asgi, _front_dispatch
 from tools.local_stack.launcher.iam import _know_event_condition_keys, put_events_entries
 from tools.local_stack.launcher.runtime import _report_error_types, _run_workers_on, _shorten_idle_log_wait
+from tools.local_stack.launcher.ses_templates import _authorize_sending_on_the_sender, _provision_ses_templates
 from tools.local_stack.launcher.signatures import original
 from tools.local_stack.launcher.workers import _bound_worker_pools
 
@@ -131,6 +136,8 @@ def apply_patches(runtime_python: Path) -> None:
     _bound_worker_pools(limit)
     _invoke_rule_targets_asynchronously()
     _authorize_converse_as_invoke_model()
+    _provision_ses_templates()
+    _authorize_sending_on_the_sender()
 
 
 def workers_per_function() -> int:
