@@ -70,6 +70,28 @@ def test_the_owner_adds_a_service_and_lists_it(api: ModuleType) -> None:
     assert service["service_id"] in {s["service_id"] for s in page["services"]}
 
 
+def test_a_service_too_long_to_book_is_a_422_and_is_not_stored(api: ModuleType) -> None:
+    body = {
+        "name": "Taller de un día",
+        "duration_minutes": 480,
+        "buffer_minutes": 0,
+        "price_cents": 9000,
+        "currency": "eur",
+    }
+
+    status, answer = call(api, "bookings_catalog/post_service", body=body)
+
+    _, page = call(api, "bookings_catalog/get_services")
+    assert status == 422 and answer["error"]["fields"][0]["field"] == "duration_minutes"
+    assert "Taller de un día" not in {s["name"] for s in page["services"]}
+
+
+def test_a_change_that_makes_a_service_too_long_to_book_is_a_422(api: ModuleType) -> None:
+    status, answer = call(api, "bookings_catalog/patch_service", body={"buffer_minutes": 240})
+
+    assert status == 422 and "at most 240 minutes" in answer["error"]["message"]
+
+
 def test_a_client_with_a_known_email_is_the_same_client_not_a_second(api: ModuleType) -> None:
     status, client = call(api, "bookings_catalog/post_client", body={"name": "C. Ruiz", "email": "CARMEN@example.com"})
 

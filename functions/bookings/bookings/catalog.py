@@ -21,6 +21,10 @@ from bookings.models import Client, Member, Page, Professional, Role, Service, T
 from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
 from colmena.repository import ConditionFailed
 
+# One booking writes a lock per 5-minute granule of its duration and buffer in one DynamoDB transaction (at
+# most 100 items): bookings.appointments.availability refuses a longer service, so the catalogue does too.
+MAX_BOOKABLE_MINUTES = 240
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
@@ -134,6 +138,7 @@ class Catalog:
 
     def create_service(self, caller: OrgCaller, fields: Mapping[str, Any]) -> Service:
         require_role(caller, MANAGERS, "add services")
+        require_bookable_length(fields["duration_minutes"], fields.get("buffer_minutes", 0))
         now = self.clock()
         service = Service(
             organization_id=caller.organization_id,
@@ -162,6 +167,7 @@ class Catalog:
     def change_service(self, caller: OrgCaller, service_id: str, fields: Mapping[str, Any]) -> Service:
         require_role(caller, MANAGERS, "change services")
         changed = replace(self.service(caller, service_id), **fields, updated_at=self.clock())
+        require_bookable_length(changed.duration_minutes, changed.buffer_minutes)
         try:
             self.repository.put_service(changed, new=False)
         except ConditionFailed:
@@ -203,3 +209,13 @@ def _schedule(days: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, tupl
 
 def _time_off(periods: Sequence[Mapping[str, Any]]) -> tuple[TimeOff, ...]:
     return time_off([TimeOff(p["start"], p["end"], p.get("reason")) for p in periods])
+
+
+def require_bookable_length(duration_minutes: int, buffer_minutes: int) -> None:
+    """A service the appointments can book: its duration plus buffer fits the slot locks one booking may take
+    in its transaction (bookings.appointments.locks), 240 minutes."""
+    if duration_minutes + buffer_minutes > MAX_BOOKABLE_MINUTES:
+        raise InvalidInput(
+            f"a service's duration plus buffer is at most {MAX_BOOKABLE_MINUTES} minutes, so it can be booked",
+            "duration_minutes",
+        )
