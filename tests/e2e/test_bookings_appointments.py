@@ -1,9 +1,9 @@
 """Bookings on the local stack, as its users meet it: an owner signs up and creates the organisation, a
 service and a professional; the public page shows availability; a client books; the e-mail arrives (read back
 from MiniStack's sent mail, rendered from the template's SES templates, which the launcher's patch 15 creates:
-without it the stack would not deploy and no mail could render); the professional's agenda shows the
-appointment; the client cancels through the e-mail's link; and two overlapping reminder runs send one
-reminder."""
+without it the stack would not deploy and no mail could render); the professional, signed in as herself, sees
+the appointment in her agenda; the client cancels through the e-mail's link; and two overlapping reminder runs
+send one reminder."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from tools.local_stack.process import StackProcess, sign_in, sign_up_and_confirm
+from tools.local_stack.process import PASSWORD, StackProcess, sign_in, sign_up_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,23 @@ class Business:
         self.service_id = self.created("/services", service)["service_id"]
         professional = {"name": "Ana", "service_ids": [self.service_id], "weekly_schedule": ALL_DAY}
         self.professional_id = self.created("/professionals", professional)["professional_id"]
+        self.professional_token = self.invited_professional(cognito, client_id)
+
+    def invited_professional(self, cognito: Any, client_id: str) -> str:
+        """Ana's own IdToken: the owner invites her as a professional and links her to her agenda."""
+        email = f"ana-{uuid.uuid4().hex[:8]}@example.com"
+        member = self.created("/organizations/me/members", {"email": email, "role": "professional"})
+        linked = requests.patch(
+            f"{self.stack.api}/professionals/{self.professional_id}",
+            json={"user_id": member["user_id"]},
+            headers={"Authorization": self.token},
+            timeout=30,
+        )
+        assert linked.status_code == 200, linked.text
+        # What Ana does with Cognito's e-mailed temporary password, done here by the back door.
+        pool_id = str(self.stack.state["outputs"]["UserPoolId"])
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True)
+        return sign_in(cognito, client_id, email)
 
     def post(self, path: str, body: dict[str, Any], token: str | None = None, **kwargs: Any) -> requests.Response:
         headers = {"Authorization": token or self.token, **kwargs.pop("headers", {})}
@@ -139,7 +156,7 @@ def test_a_client_books_gets_the_email_is_in_the_agenda_and_cancels_through_the_
     agenda = requests.get(
         f"{local_stack.api}/appointments",
         params={"professional_id": business.professional_id, "from": appointment["start"][:10]},
-        headers={"Authorization": business.token},
+        headers={"Authorization": business.professional_token},  # the professional's own agenda
         timeout=30,
     ).json()["appointments"]
     link = next(word for word in confirmation["BodyText"].split() if "/cancel?token=" in word)

@@ -99,6 +99,19 @@ def test_a_booking_is_mailed_once_in_the_organisations_language_with_a_working_c
     assert verify(KEY.encode(), appointment.appointment_id, token, datetime.now(UTC)) == ORG
 
 
+def test_a_booking_delivered_twice_counts_one_appointment_booked(
+    load_handler: Callable[[str], ModuleType], stored: Callable[..., Appointment], capsys: pytest.CaptureFixture[str]
+) -> None:
+    appointment = stored()
+    mailer = load_handler("BookingsMailerFunction")
+
+    for _ in range(2):
+        mailer.lambda_handler(booked_event(appointment), LambdaContext())
+
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert [record["AppointmentsBooked"] for record in emf if "AppointmentsBooked" in record] == [[1.0]]
+
+
 def test_the_reminders_go_once_even_when_two_runs_overlap(
     load_handler: Callable[[str], ModuleType], stored: Callable[..., Appointment]
 ) -> None:

@@ -46,11 +46,14 @@ class AgentsFunction:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> AgentsFunction:
         settings = AgentsSettings.from_env(environ)
         bus = EventBusSettings.from_env(environ)
+        logger = Logger()
         return cls(
             dynamodb=dynamodb_client(),
             table_name=settings.table_name,
-            publisher=EventPublisher(events_client(), bus.event_bus_name, source=SOURCE),
-            logger=Logger(),
+            publisher=EventPublisher(
+                events_client(), bus.event_bus_name, source=SOURCE, correlation_id=logger.get_correlation_id
+            ),
+            logger=logger,
             tracer=Tracer(),
             metrics=Metrics(),
         )

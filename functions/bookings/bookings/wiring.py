@@ -57,7 +57,9 @@ class BookingsFunction:
         """The bus's publisher, as `colmena.bookings`; only a function whose template entry gives it
         EVENT_BUS_NAME (and events:PutEvents) calls this, at cold start."""
         bus = EventBusSettings.from_env()
-        return EventPublisher(events_client(), bus.event_bus_name, source=SOURCE)
+        return EventPublisher(
+            events_client(), bus.event_bus_name, source=SOURCE, correlation_id=self.logger.get_correlation_id
+        )
 
     def rest_handler(self, app: RestApi) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
         """The Lambda handler of a REST function: the request's correlation id in every log line, a trace,

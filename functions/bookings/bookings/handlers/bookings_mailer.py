@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -23,6 +22,7 @@ from bookings.appointments.settings import LinkSettings, MailSettings
 from bookings.appointments.tokens import CancellationLinks
 from bookings.wiring import BookingsFunction
 from colmena.aws import CLIENT_CONFIG
+from colmena.events import CORRELATION_ID_PATH
 from colmena.inbound import parsed
 from colmena.settings import require
 
@@ -53,13 +53,16 @@ idempotency = IdempotencyConfig(event_key_jmespath="event_id", expires_after_sec
 @idempotent_function(data_keyword_argument="event", persistence_store=persistence, config=idempotency)
 def mail(event: dict[str, Any]) -> dict[str, str]:
     data = event["data"]
+    # A business metric counted here, where each event is handled once: appointments booked, cancelled and
+    # rescheduled (appointment.booked -> AppointmentsBooked).
+    metrics.add_metric(name=f"Appointments{event['event_type'].split('.')[-1].title()}", unit=MetricUnit.Count, value=1)
     message_id = mailer.send_for_event(
         event["event_type"], data["organization_id"], data["appointment_id"], data["start"], data["previous_start"]
     )
     return {"event_id": event["event_id"], "message_id": message_id}
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_ID_PATH)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
