@@ -87,7 +87,10 @@ def agents_routes() -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
 
 
 def test_the_onboarding_routes_are_served_by_the_onboarding_and_knowledge_base_functions() -> None:
-    assert {route: served[0] for route, served in agents_routes().items()} == ROUTES
+    # The onboarding's routes only: a function added to the context later (make new-function) has its own.
+    onboarding = {route: served[0] for route, served in agents_routes().items() if route[1].startswith("/onboarding")}
+
+    assert onboarding == ROUTES
 
 
 def test_every_onboarding_route_is_behind_the_cognito_authorizer() -> None:
