@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bookings.access import MANAGERS, STAFF, OrgCaller, require_role
+from bookings.appointments.locks import GRANULE, MAX_GRANULES
 from bookings.logic import time_off, weekly_schedule
 from bookings.models import Client, Member, Page, Professional, Role, Service, TimeOff, TimeRange
 from colmena.errors import Conflict, Forbidden, InvalidInput, NotFound
 from colmena.repository import ConditionFailed
 
-# One booking writes a lock per 5-minute granule of its duration and buffer in one DynamoDB transaction (at
-# most 100 items): bookings.appointments.availability refuses a longer service, so the catalogue does too.
-MAX_BOOKABLE_MINUTES = 240
+# One booking writes a lock per granule of its duration and buffer in one DynamoDB transaction, and a start off
+# the grid touches one granule more: the same bound bookings.appointments.availability enforces when booking.
+MAX_BOOKABLE_MINUTES = (MAX_GRANULES - 1) * GRANULE // timedelta(minutes=1)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
