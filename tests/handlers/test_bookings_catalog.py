@@ -183,3 +183,19 @@ def test_every_sample_event_answers_with_success_on_the_seeded_organisation(api:
     status, answer = call(api, f"bookings_catalog/{sample}")
 
     assert status in (200, 201), answer
+
+
+def test_a_service_priced_in_upper_case_euros_is_stored_in_lower_case(api: ModuleType) -> None:
+    body = {"name": "Masaje", "duration_minutes": 60, "price_cents": 5000, "currency": "EUR"}
+
+    status, service = call(api, "bookings_catalog/post_service", body=body)
+
+    assert (status, service["currency"]) == (201, "eur")
+
+
+def test_a_currency_out_of_circulation_is_a_422_naming_it(api: ModuleType) -> None:
+    body = {"name": "Masaje", "duration_minutes": 60, "price_cents": 5000, "currency": "xau"}
+
+    status, answer = call(api, "bookings_catalog/post_service", body=body)
+
+    assert (status, answer["error"]["fields"][0]["field"]) == (422, "currency")

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bookings.logic import time_off, weekly_schedule
 from bookings.models import Client, Member, MemberStatus, Organization, Professional, Role, Service, TimeOff, TimeRange
+from colmena.currencies import CIRCULATING_CURRENCIES
 
 MAX_SLUG = 63
 
@@ -140,7 +141,20 @@ class MemberPage(BaseModel):
 # ---------------------------------------------------------------- catalogue
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 4217, lower case")]
+
+
+def _circulating_currency(code: str) -> str:
+    # Stored lower case, as Stripe writes it; accepted in either case, as Identity's settings take EUR.
+    if code.upper() not in CIRCULATING_CURRENCIES:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code in circulation (for example eur or EUR)")
+    return code.lower()
+
+
+Currency = Annotated[
+    str,
+    Field(min_length=3, max_length=3, description="ISO 4217, either case; answered lower case", examples=["eur"]),
+    AfterValidator(_circulating_currency),
+]
 
 
 class TimeRangeBody(Body):
