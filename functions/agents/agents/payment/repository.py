@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from agents.keys import ONBOARDING, PAYMENT, onboarding_pk
 from agents.payment.rules import Payment, PaymentStatus
-from colmena.repository import ConditionFailed, DynamoRepository, Item, to_attributes
+from colmena.repository import ConditionFailed, DynamoRepository, Item, to_attributes, translated
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,18 @@ class PaymentRepository(DynamoRepository):
         """Stores `payment`'s session, unless an earlier or concurrent call stored one of the same attempt or a
         later one, or the payment is paid: then the stored payment, which the caller answers instead."""
         try:
-            self._put(
-                _item(payment),
-                "attribute_not_exists(pk) OR (#status = :open AND attempt < :attempt)",
-                open=str(PaymentStatus.OPEN),
-                attempt=payment.attempt,
+            self._client.put_item(
+                TableName=self.table_name,
+                Item=to_attributes(_item(payment)),
+                ConditionExpression="attribute_not_exists(pk) OR (#status = :open AND attempt < :attempt)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=to_attributes(
+                    {":open": str(PaymentStatus.OPEN), ":attempt": payment.attempt}
+                ),
             )
-        except ConditionFailed:
+        except ClientError as error:
+            if not isinstance(translated(error), ConditionFailed):
+                raise
             stored = self.payment(payment.onboarding_id)
             assert stored is not None  # PAYMENT items are never deleted
             return stored
