@@ -1,4 +1,5 @@
-"""The subscription payment on the local stack, as an owner meets it: refused before the agent is deployed, then
+"""The voice and the subscription payment on the local stack, as an owner meets them: the local ElevenLabs' voices
+listed and one chosen (an unknown one refused); the payment refused before the agent is deployed, then
 one Stripe Checkout Session however often (or however concurrently) it is asked for, paid on the local Stripe,
 whose signed `checkout.session.completed` reaches Live's webhook, the bus and the Agents function that marks the
 onboarding paid, once.
@@ -19,7 +20,9 @@ import pytest
 import requests
 import stripe
 
+from agents.providers.elevenlabs import ElevenLabsClient
 from colmena.repository import to_attributes
+from tools import template
 from tools.local_stack.process import StackProcess
 from tools.local_stack.stack import LocalValues
 
@@ -93,6 +96,45 @@ def pay_on_the_local_stripe(local_stack: StackProcess, session_id: str) -> None:
 def payment_state(local_stack: StackProcess, owner: Owner, onboarding_id: str) -> str:
     answer = send(local_stack, owner, "GET", f"/onboarding/{onboarding_id}")
     return str(answer.json()["steps"]["payment"]["state"])
+
+
+def elevenlabs_voices(local_stack: StackProcess) -> list[str]:
+    """The voice ids the local ElevenLabs offers, asked with the key the stack's secret holds."""
+    name = template.parameter_values(LocalValues.read().stack_parameters(template.template()))["ElevenLabsSecretName"]
+    key = json.loads(local_stack.client("secretsmanager").get_secret_value(SecretId=name)["SecretString"])["api_key"]
+    return [voice.voice_id for voice in ElevenLabsClient(local_stack.elevenlabs, key).list_voices()]
+
+
+def test_the_voices_listed_are_the_ones_elevenlabs_offers(local_stack: StackProcess, owner: Owner) -> None:
+    answer = send(local_stack, owner, "GET", "/voices")
+
+    assert answer.status_code == 200, answer.text
+    assert [voice["voice_id"] for voice in answer.json()["voices"]] == elevenlabs_voices(local_stack)
+
+
+def test_a_listed_voice_is_chosen_and_the_voice_step_is_done(local_stack: StackProcess, owner: Owner) -> None:
+    onboarding_id = confirmed(local_stack, owner)
+    voice = send(local_stack, owner, "GET", "/voices").json()["voices"][0]
+
+    answer = send(
+        local_stack, owner, "POST", f"/onboarding/{onboarding_id}/select-voice", {"voice_id": voice["voice_id"]}
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"onboarding_id": onboarding_id, "voice_id": voice["voice_id"], "voice_name": voice["name"]}
+    onboarding = send(local_stack, owner, "GET", f"/onboarding/{onboarding_id}").json()
+    assert onboarding["steps"]["voice"]["state"] == "done"
+
+
+def test_a_voice_elevenlabs_does_not_offer_is_a_422_naming_voice_id(local_stack: StackProcess, owner: Owner) -> None:
+    onboarding_id = confirmed(local_stack, owner)
+
+    answer = send(local_stack, owner, "POST", f"/onboarding/{onboarding_id}/select-voice", {"voice_id": "NoSuchVoice"})
+
+    assert answer.status_code == 422, answer.text
+    assert [field["field"] for field in answer.json()["error"]["fields"]] == ["voice_id"]
+    onboarding = send(local_stack, owner, "GET", f"/onboarding/{onboarding_id}").json()
+    assert onboarding["steps"]["voice"]["state"] == "not_started"
 
 
 def test_before_the_agent_is_deployed_the_payment_is_refused_naming_the_deployment(

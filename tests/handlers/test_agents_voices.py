@@ -16,7 +16,7 @@ from tests.agents_api import BO, SEEDED, call
 from tests.agents_payment import DEPLOYED_AT, item, seed_agents, set_onboarding
 
 RACHEL = Voice("21m00Tcm4TlvDq8ikWAM", "Rachel", "premade", "en", "https://storage.example/rachel.mp3")
-LUCIA = Voice("lucia0000000000000001", "Lucía", "professional", "es", None)
+LUCIA = Voice("LocalVoiceLucia00001", "Lucía", "professional", "es", None)  # the sample's choice
 LIST, SELECT = "agents_voices/get_voices", "agents_voices/select_voice"
 
 
@@ -64,7 +64,7 @@ def test_the_voices_elevenlabs_offers_are_listed(api: ModuleType) -> None:
             "language": "en",
             "preview_url": "https://storage.example/rachel.mp3",
         },
-        {"voice_id": "lucia0000000000000001", "name": "Lucía", "category": "professional", "language": "es",
+        {"voice_id": "LocalVoiceLucia00001", "name": "Lucía", "category": "professional", "language": "es",
          "preview_url": None},
     ]  # fmt: skip
 
@@ -73,17 +73,17 @@ def test_a_voice_is_chosen_with_its_name(api: ModuleType, dynamodb: Any) -> None
     status, answer = call(api, SELECT)
 
     assert status == 200
-    assert answer == {"onboarding_id": SEEDED, "voice_id": RACHEL.voice_id, "voice_name": "Rachel"}
-    assert voice_of(dynamodb) == (RACHEL.voice_id, "Rachel")
+    assert answer == {"onboarding_id": SEEDED, "voice_id": LUCIA.voice_id, "voice_name": "Lucía"}
+    assert voice_of(dynamodb) == (LUCIA.voice_id, "Lucía")
 
 
 def test_choosing_again_before_the_deployment_replaces_the_voice(api: ModuleType, dynamodb: Any) -> None:
     call(api, SELECT)
 
-    status, _ = call(api, SELECT, body={"voice_id": LUCIA.voice_id})
+    status, _ = call(api, SELECT, body={"voice_id": RACHEL.voice_id})
 
     assert status == 200
-    assert voice_of(dynamodb) == (LUCIA.voice_id, "Lucía")
+    assert voice_of(dynamodb) == (RACHEL.voice_id, "Rachel")
 
 
 def test_the_voice_step_is_done_once_chosen(
