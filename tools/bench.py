@@ -211,6 +211,9 @@ def main() -> int:
     from tools import bench_providers
 
     bench_providers.main(build_dir)
+    from tools import bench_checkout
+
+    bench_checkout.main(build_dir)
     return 0
 
 

@@ -27,16 +27,16 @@ WAIT_S = 20
 IMPORT_HANDLER_AND_STRIPE = "import sys; sys.path[:0] = sys.argv[1:3]; __import__(sys.argv[3]); import stripe"
 
 
-def stripe_cold_starts(build_dir: Path) -> list[tuple[str, float, float]]:
-    """The two functions' import in a fresh process as Lambda runs it, alone and followed by `import stripe`
-    (what their first request adds), beside the REST baseline, interleaved."""
+def stripe_cold_starts(build_dir: Path, functions: tuple[str, ...] = TIP_FUNCTIONS) -> list[tuple[str, float, float]]:
+    """The functions' import in a fresh process as Lambda runs it, alone and followed by `import stripe` (what
+    their first request adds), beside the REST baseline, interleaved."""
     from tools.bench import IMPORT_HANDLER, REST_BASELINE, RUNS, lambda_like_environment, process_seconds
     from tools.local_stack.package import LAYER_SOURCE, installed_requirements
 
     baseline_packages = str(installed_requirements(LAYER_SOURCE / "requirements.txt"))
     layer = str(build_dir / "SharedLayer" / "python")
     rows = []
-    for logical_id in TIP_FUNCTIONS:
+    for logical_id in functions:
         function = template.function(logical_id)
         code_dir = build_dir / logical_id
         handler: list[float] = []

@@ -9,6 +9,8 @@ import re
 from tools import template
 
 TIP_FUNCTIONS = {"LiveTipsFunction", "LiveStripeWebhookFunction"}
+# The Agents context's subscription checkout calls Stripe too (tests/template/test_agents_payment_template.py).
+OTHER_STRIPE_CALLERS = {"AgentsPaymentFunction"}
 
 
 def test_only_the_tip_and_webhook_functions_read_the_stripe_secret_and_no_other_live_function_reads_any() -> None:
@@ -22,15 +24,16 @@ def test_only_the_tip_and_webhook_functions_read_the_stripe_secret_and_no_other_
         if "secretsmanager" in str(statement["Action"])
     ]
 
-    assert {f.logical_id: r for f, r in readers if r == secret} == dict.fromkeys(TIP_FUNCTIONS, secret)
+    readers_of_stripe = TIP_FUNCTIONS | OTHER_STRIPE_CALLERS
+    assert {f.logical_id: r for f, r in readers if r == secret} == dict.fromkeys(readers_of_stripe, secret)
     assert {f.logical_id: r for f, r in readers if f.code_dir.name == "live"} == dict.fromkeys(TIP_FUNCTIONS, secret)
-    assert {f.logical_id for f in template.functions() if "STRIPE_SECRET_NAME" in f.environment} == TIP_FUNCTIONS
+    assert {f.logical_id for f in template.functions() if "STRIPE_SECRET_NAME" in f.environment} == readers_of_stripe
 
 
 def test_only_the_tip_function_calls_stripe_at_the_templates_address() -> None:
     callers = {f.logical_id for f in template.functions() if "STRIPE_API_BASE_URL" in f.environment}
 
-    assert callers == {"LiveTipsFunction"}
+    assert callers == {"LiveTipsFunction", *OTHER_STRIPE_CALLERS}
     assert template.function("LiveTipsFunction").environment["STRIPE_API_BASE_URL"] == "https://api.stripe.com"
 
 

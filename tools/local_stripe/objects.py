@@ -291,3 +291,67 @@ def event(
     if account_id is not None:
         created["account"] = account_id
     return created
+
+
+# --- Checkout -------------------------------------------------------------------------------------
+
+
+def checkout_session(
+    session_id: str,
+    *,
+    mode: str,
+    url: str,
+    amount_total: int,
+    currency: str,
+    success_url: str,
+    cancel_url: str | None,
+    client_reference_id: str | None,
+    customer_email: str | None,
+    metadata: dict[str, str],
+    created: int,
+    expires_at: int,
+) -> dict[str, Any]:
+    """An open, hosted Checkout Session, unpaid (`url` is its page)."""
+    return {
+        "id": session_id,
+        "object": "checkout.session",
+        "after_expiration": None,
+        "allow_promotion_codes": None,
+        "amount_subtotal": amount_total,
+        "amount_total": amount_total,
+        "automatic_tax": {"enabled": False, "liability": None, "status": None},
+        "billing_address_collection": None,
+        "cancel_url": cancel_url,
+        "client_reference_id": client_reference_id,
+        "client_secret": None,
+        "created": created,
+        "currency": currency,
+        "custom_fields": [],
+        "customer": None,
+        "customer_creation": "always" if mode == "payment" else None,
+        "customer_details": None,
+        "customer_email": customer_email,
+        "expires_at": expires_at,
+        "invoice": None,
+        "livemode": False,
+        "locale": None,
+        "metadata": metadata,
+        "mode": mode,
+        "payment_intent": None,
+        "payment_link": None,
+        "payment_method_collection": "always",
+        "payment_method_types": ["card"],
+        "payment_status": "unpaid",
+        "phone_number_collection": {"enabled": False},
+        "recovered_from": None,
+        "setup_intent": None,
+        "shipping_address_collection": None,
+        "shipping_cost": None,
+        "status": "open",
+        "submit_type": None,
+        "subscription": None,
+        "success_url": success_url,
+        "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+        "ui_mode": "hosted",
+        "url": url,
+    }

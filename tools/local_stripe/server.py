@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tools.local_stripe import objects
+from tools.local_stripe.checkout import Checkout
 from tools.local_stripe.errors import StripeError, invalid_request, unauthenticated
 from tools.local_stripe.forms import Params, decode
 from tools.local_stripe.idempotency import IdempotencyKeys
@@ -28,6 +29,7 @@ from tools.local_stripe.webhooks import Deliveries, Endpoint, Retry
 Json = dict[str, Any]
 DEFAULT_PORT = 12111  # stripe-mock's port, which the local values' StripeApiBaseUrl names
 ADMIN = "/_local"
+CHECKOUT_PAGE = "/c/pay"  # a Checkout Session's hosted page, as checkout.stripe.com/c/pay/<id>
 
 
 @dataclass
@@ -76,6 +78,7 @@ class LocalStripe:
         self.host = host
         self.deliveries = Deliveries(endpoint, retry)
         self.store = Store(publish=self.deliveries.publish, link_url=self._link_url)
+        self.checkout = Checkout(self.store, page_url=self._checkout_url)
         self.idempotency = IdempotencyKeys()
         self._server = _Server((host, port), _RequestHandler)
         self._server.local_stripe = self
@@ -94,6 +97,9 @@ class LocalStripe:
 
     def _link_url(self, link_token: str) -> str:
         return f"{self.base_url}{ADMIN}/onboarding/{link_token}"
+
+    def _checkout_url(self, session_id: str) -> str:
+        return f"{self.base_url}{CHECKOUT_PAGE}/{session_id}"
 
     def start(self) -> LocalStripe:
         self.deliveries.start()
@@ -142,10 +148,20 @@ class LocalStripe:
                     lambda _call, id: store.settle(id, DECLINED, Request())[0], api=False)  # fmt: skip
         self._route("POST", f"{ADMIN}/accounts/{{id}}/onboard", lambda _call, id: store.onboard(id), api=False)
         self._route("GET", f"{ADMIN}/deliveries", self._deliveries, api=False)
+        checkout = self.checkout
+        self._route("POST", "/v1/checkout/sessions", lambda call: checkout.create(call.params))
+        self._route("GET", "/v1/checkout/sessions/{id}", lambda call, id: self._checkout_session(call, id))
+        self._route("POST", "/v1/checkout/sessions/{id}/expire", lambda call, id: checkout.expire(id, call.request))
+        self._route("POST", f"{ADMIN}/checkout/sessions/{{id}}/complete",
+                    lambda _call, id: checkout.complete(id), api=False)  # fmt: skip
 
     def _get(self, call: Call, kind: str, object_id: str, allowed: tuple[str, ...] = ()) -> Json:
         Params(call.params, set(allowed))  # refuses what the route does not take
         return self.store.get(kind, object_id)
+
+    def _checkout_session(self, call: Call, session_id: str) -> Json:
+        Params(call.params, set())
+        return self.checkout.get(session_id)
 
     def _deliveries(self, call: Call) -> Json:
         params = Params(call.params, {"type", "event"})
@@ -164,6 +180,9 @@ class LocalStripe:
         onboarding = re.fullmatch(f"{ADMIN}/onboarding/([A-Za-z0-9]+)", split.path)
         if method == "GET" and onboarding:
             return self._onboarding_page(onboarding.group(1))
+        checkout = re.fullmatch(f"{CHECKOUT_PAGE}/([A-Za-z0-9_]+)", split.path)
+        if checkout and method in ("GET", "POST"):
+            return self._checkout_page(method, checkout.group(1))
         request_id = objects.new_id("req", 14)
         try:
             answer = self._dispatch(method, split.path, split.query, headers, body, request_id)
@@ -277,6 +296,15 @@ class LocalStripe:
             "(charges and payouts enabled, details submitted).</p>"
             f'<p><a href="{html.escape(link.return_url)}">Return to the platform</a></p>',
         )
+
+    def _checkout_page(self, method: str, session_id: str) -> Answer:
+        """A person's way to pay: GET shows the session with a Pay button; its POST pays and goes on to the
+        success URL (303), or shows why the session cannot be paid."""
+        if method == "POST":
+            success = self.checkout.pay(session_id)
+            if success is not None:
+                return Answer(303, b"", content_type="text/plain", headers={"Location": success})
+        return _page(*self.checkout.page(session_id))
 
 
 def _page(status: int, title: str, content: str) -> Answer:

@@ -8,3 +8,6 @@ SOURCE = "colmena.agents"
 # The processor's verdict on an onboarding's documents: the merged knowledge base is ready, or is not.
 KNOWLEDGE_BASE_READY = "knowledge_base.ready"
 KNOWLEDGE_BASE_FAILED = "knowledge_base.failed"
+
+# The subscription is paid: its Checkout Session completed (agents.payment).
+ONBOARDING_PAID = "onboarding.paid"

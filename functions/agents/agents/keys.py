@@ -5,6 +5,7 @@ pk                           sk                       item
 ONBOARDING#<onboarding_id>   ONBOARDING               the onboarding: owner, country, website, draft, business
 ONBOARDING#<onboarding_id>   DOCUMENT#<document_id>   an uploaded document: name, type, size, S3 key, status
 ONBOARDING#<onboarding_id>   KNOWLEDGE_BASE           the merged knowledge base (written by the processor only)
+ONBOARDING#<onboarding_id>   PAYMENT                  the subscription's Checkout Session, open or paid
 
 Everything of one onboarding shares its partition, so one Query reads every step's state.
 
@@ -21,6 +22,8 @@ ONBOARDING = "ONBOARDING"
 DOCUMENT = "DOCUMENT#"
 KNOWLEDGE_BASE = "KNOWLEDGE_BASE"
 UPLOAD_PREFIX = "knowledge-base/"
+# The subscription's payment (agents.payment): its Stripe Checkout Session, open until paid.
+PAYMENT = "PAYMENT"
 
 # S3 allows 1024 bytes of key; a name this long is already unreadable, and the key stays far inside the limit.
 MAX_OBJECT_NAME_CHARS = 100

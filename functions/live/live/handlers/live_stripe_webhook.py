@@ -1,6 +1,7 @@
 """Stripe's webhook (POST /webhooks/stripe, no authorizer: the signature is the authentication). The raw body's
 Stripe-Signature is verified with the official library; each event id is applied once, through Powertools
-idempotency on IdempotencyTable; the event moves a tip forward or marks a DJ payable. Stripe is told 200 for
+idempotency on IdempotencyTable; the event moves a tip forward, marks a DJ payable, or hands a completed Agents
+subscription checkout to the bus (live.tips.subscriptions). Stripe is told 200 for
 every event it should stop sending (unknown ones included), 400 for one it signed wrongly or that is not an
 event, and 409 while another delivery of the same event is being applied (Stripe sends it again later)."""
 

@@ -40,6 +40,7 @@ from live.tips.rules import (
     tip_message_id,
     tip_text,
 )
+from live.tips.subscriptions import CHECKOUT_COMPLETED, checkout_completed
 
 # A tip is moved by one delivery at a time in practice; a few more reads cover two events racing.
 MAX_ATTEMPTS = 8
@@ -213,6 +214,8 @@ def apply_stripe_event(
     kind = str(event["type"])
     if kind == ACCOUNT_UPDATED:
         return _account_updated(tips, event, now)
+    if kind == CHECKOUT_COMPLETED:
+        return checkout_completed(publisher, event, _object(event), stripe_time(event))
     reached = REACHED.get(kind)
     if reached is None:
         return f"ignored: Colmena does not handle {kind}"

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from colmena.settings import require
 from live.tips.rules import TipRules, fee_percent
 
-# Powertools caches the secret this long in the container; a rotated key reaches it within that time.
-SECRET_MAX_AGE_S = 300
-
 
 @dataclass(frozen=True)
 class StripeSettings:

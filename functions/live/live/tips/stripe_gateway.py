@@ -2,38 +2,30 @@
 verification of Stripe's signed webhook events, with the official `stripe` library.
 
 Only the tip and webhook functions create a gateway, and nothing here touches the network or imports
-`stripe` (~240 ms: it brings `requests` and `asyncio`) until a method needs it, so a container pays for it on
-its first call to Stripe, and no other Live function ever does. The secret (JSON: api_key, webhook_secret,
-optionally connect_webhook_secret) is read through Powertools parameters, cached for SECRET_MAX_AGE_S, never
-at import and never logged; the client is made once per container (again only if the key rotates).
-
-Every Stripe error becomes a domain error carrying Stripe's own message and code: a card declined 402, a
-request Stripe refuses as it stands 409, anything else (unreachable, failing, our own key refused) 502."""
+`stripe` until a method needs it, so a container pays for it on its first call to Stripe, and no other Live
+function ever does. The secret (JSON: api_key, webhook_secret, optionally connect_webhook_secret), the client
+and the mapping of Stripe's errors to domain errors are the kernel's (colmena.stripe_api), shared with the
+Agents context's checkout."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from colmena.errors import InvalidPayload, InvalidSignature, PaymentRequired, ProviderConflict, ProviderUnavailable
+from colmena.errors import InvalidPayload, InvalidSignature
+from colmena.stripe_api import StripeAccess, stripe_errors
 from live.tips.rules import Tip, connect_idempotency_key, stripe_idempotency_key
-from live.tips.settings import SECRET_MAX_AGE_S, StripeSettings
+from live.tips.settings import StripeSettings
 
 # Stripe's own recommendation, and the issue's: a signature older than five minutes is refused.
 SIGNATURE_TOLERANCE_S = 300
-# Inside the tip function's timeout: one attempt of at most 5 s to answer, and one retry (Stripe's library
-# retries only what is safe to retry: every call here carries an idempotency key or creates nothing).
-TIMEOUT_S = 5
-NETWORK_RETRIES = 1
+
+__all__ = ["SIGNATURE_TOLERANCE_S", "StripeGateway", "stripe_errors"]
 
 
 class StripeGateway:
     def __init__(self, settings: StripeSettings) -> None:
-        self._settings = settings
-        self._client: Any = None
-        self._api_key: str | None = None
+        self._stripe = StripeAccess(settings.secret_name, settings.api_base_url, ("api_key", "webhook_secret"))
 
     # ---------------------------------------------------------------- Connect
     def create_express_account(self, user_id: str, email: str | None) -> str:
@@ -111,31 +103,10 @@ class StripeGateway:
 
     # ---------------------------------------------------------------- the client
     def client(self) -> Any:
-        import stripe
-
-        if self._settings.api_base_url is None:
-            raise RuntimeError("this function has no STRIPE_API_BASE_URL: it does not call Stripe")
-        api_key = self._secret()["api_key"]
-        if self._client is None or api_key != self._api_key:
-            self._client = stripe.StripeClient(
-                api_key,
-                base_addresses={"api": self._settings.api_base_url},
-                http_client=stripe.RequestsClient(timeout=TIMEOUT_S),
-                max_network_retries=NETWORK_RETRIES,
-            )
-            self._api_key = api_key
-        return self._client
+        return self._stripe.client()
 
     def _secret(self) -> dict[str, str]:
-        from aws_lambda_powertools.utilities import parameters
-
-        secret = parameters.get_secret(self._settings.secret_name, transform="json", max_age=SECRET_MAX_AGE_S)
-        missing = [key for key in ("api_key", "webhook_secret") if not isinstance(secret, dict) or not secret.get(key)]
-        if missing:
-            # The secret's name and the missing keys only: never a value.
-            raise RuntimeError(f"the secret {self._settings.secret_name} lacks {', '.join(missing)}")
-        assert isinstance(secret, dict)
-        return {str(key): str(value) for key, value in secret.items()}
+        return self._stripe.secret()
 
 
 def _verifies(stripe: Any, payload: str, signature: str | None, secret: str) -> bool:
@@ -148,30 +119,3 @@ def _verifies(stripe: Any, payload: str, signature: str | None, secret: str) -> 
 
 def _text(value: object) -> bool:
     return isinstance(value, str) and bool(value)
-
-
-@contextmanager
-def stripe_errors() -> Iterator[None]:
-    """Stripe's errors as domain errors, with Stripe's message and code."""
-    import stripe
-
-    try:
-        yield
-    except stripe.CardError as error:
-        raise PaymentRequired(_message(error), error.code or _kind(error)) from error
-    except (stripe.IdempotencyError, stripe.InvalidRequestError) as error:
-        raise ProviderConflict(_message(error), error.code or _kind(error)) from error
-    except stripe.APIConnectionError as error:
-        raise ProviderUnavailable(f"Stripe could not be reached: {_message(error)}", "api_connection_error") from error
-    except stripe.StripeError as error:
-        raise ProviderUnavailable(f"Stripe: {_message(error)}", error.code or _kind(error)) from error
-
-
-def _message(error: Any) -> str:
-    return str(error.user_message or "Stripe gave no message")
-
-
-def _kind(error: Any) -> str:
-    """Stripe's error type as its error body names it (`idempotency_error`, `api_error`)."""
-    body = getattr(error, "error", None)
-    return str(getattr(body, "type", None) or "stripe_error")
