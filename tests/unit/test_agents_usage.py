@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # no stubs
 
 from agents.call_status import FormFields, form_fields
 from agents.usage import (
@@ -205,16 +206,12 @@ LIBRARY = {**DOCUMENTED, "Caller": "+14158675309", "From": "+14158675309"}
 def test_twilios_documented_signatures_hold_for_the_form_as_the_webhook_reads_it(
     params: dict[str, str], signature: str
 ) -> None:
-    from twilio.request_validator import RequestValidator
-
     fields = FormFields(form(**params))
 
     assert RequestValidator(TOKEN).validate(DOCUMENTED_URL, fields, signature)
 
 
 def test_twilios_vector_with_a_repeated_field_holds_for_every_value_of_it() -> None:
-    from twilio.request_validator import RequestValidator
-
     fields = form_fields("Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234")
 
     assert RequestValidator(TOKEN).validate(DOCUMENTED_URL, fields, "IK+Dwps556ElfBT0I3Rgjkr1wJU=")
@@ -228,16 +225,12 @@ def test_twilios_vector_with_a_repeated_field_holds_for_every_value_of_it() -> N
     ],
 )
 def test_a_changed_form_does_not_hold_twilios_documented_signature(change: dict[str, str]) -> None:
-    from twilio.request_validator import RequestValidator
-
     fields = FormFields(form(**{**DOCUMENTED, **change}))
 
     assert not RequestValidator(TOKEN).validate(DOCUMENTED_URL, fields, "GvWf1cFY/Q7PnoempGyD5oXAezc=")
 
 
 def test_the_documented_signature_does_not_hold_for_another_url() -> None:
-    from twilio.request_validator import RequestValidator
-
     fields = FormFields(form(**DOCUMENTED))
 
     assert not RequestValidator(TOKEN).validate(
