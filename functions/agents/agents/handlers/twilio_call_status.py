@@ -55,9 +55,9 @@ PUBLIC: list[dict[str, list[str]]] = [{}]
     ),
 )
 @tracer.capture_method
-def call_status() -> Response[str]:
+def call_status() -> Response[None]:
     request = app.current_event
-    signature = request.get_header_value(SIGNATURE_HEADER)
+    signature = request.headers.get(SIGNATURE_HEADER)
     if not signature:
         raise ForgedCallback("the callback carries no X-Twilio-Signature")
     fields = form_fields(request.decoded_body or "")
