@@ -134,3 +134,49 @@ def test_a_stranger_cannot_read_the_owners_usage(local_stack: StackProcess, onbo
     )
 
     assert answer.status_code == 404
+
+
+def test_a_call_through_the_local_twilio_is_counted_from_its_own_signed_callbacks(
+    local_stack: StackProcess, owner: Owner, onboarding: str, signed_url: str
+) -> None:
+    from agents.providers.twilio import TwilioNumbers
+
+    # Given a number bought from the local Twilio with the webhook as its StatusCallback, as the deployment buys
+    # it, and arranged for the owner's onboarding.
+    secret = LocalValues.read(LOCAL_VALUES).secrets["TwilioSecretName"]
+    numbers = TwilioNumbers(local_stack.twilio, secret["account_sid"], secret["auth_token"])
+    bought = numbers.buy_local_number(
+        country="ES", friendly_name=f"colmena-{onboarding}-{uuid.uuid4().hex[:6]}", status_callback_url=signed_url
+    )
+    local_stack.client("dynamodb").put_item(
+        TableName=local_stack.state["outputs"]["AgentsTableName"],
+        Item=to_attributes(
+            {"pk": f"PHONE_NUMBER#{bought.phone_number}", "sk": "PHONE_NUMBER", "onboarding_id": onboarding}
+        ),
+    )
+    before = current_usage(local_stack, owner, onboarding)
+
+    # When a caller rings it for 95 seconds (ringing, in-progress and completed callbacks, signed by the fake).
+    placed = requests.post(
+        f"{local_stack.twilio}/_local/calls", json={"to": bought.phone_number, "duration": 95}, timeout=60
+    )
+
+    # Then every callback was taken, and the call counts once: two minutes.
+    assert placed.status_code == 201, placed.text
+    deliveries = placed.json()["deliveries"]
+    assert [(d["call_status"], d["status"]) for d in deliveries] == [
+        ("ringing", 204),
+        ("in-progress", 204),
+        ("completed", 204),
+    ]
+    after = current_usage(local_stack, owner, onboarding)
+    assert (after["minutes"] - before["minutes"], after["calls"] - before["calls"]) == (2, 1)
+
+
+def current_usage(local_stack: StackProcess, owner: Owner, onboarding: str) -> dict[str, Any]:
+    answer = requests.get(
+        f"{local_stack.api}/onboarding/{onboarding}/usage", headers={"Authorization": owner[1]}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
