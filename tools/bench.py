@@ -211,6 +211,7 @@ def main() -> int:
     from tools import bench_providers
 
     bench_providers.main(build_dir)
+    __import__("tools.bench_usage").bench_usage.main()
     return 0
 
 
