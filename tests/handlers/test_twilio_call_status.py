@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities import parameters
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # no stubs
 
 from colmena.repository import from_attributes, to_attributes
+from tests.handlers.test_logs_hold_no_secrets import logs_at_debug
 from tools.handlers import LambdaContext, sample_event
 from tools.template import ROOT, resolve
 
@@ -201,3 +202,22 @@ def test_with_a_public_base_url_configured_the_callback_is_signed_for_it(
     status, _ = send(webhook, event)
 
     assert status == 204 and usage(dynamodb) == (3, 1)
+
+
+@pytest.mark.usefixtures("number")
+def test_the_logs_hold_neither_the_auth_token_nor_the_signature(
+    webhook: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = callback()
+    forged = callback()
+    forged["headers"]["X-Twilio-Signature"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+    with logs_at_debug("agents"):
+        send(webhook, event)
+        send(webhook, forged)
+
+    printed = capsys.readouterr()
+    logs = printed.out + printed.err
+    assert "call-status callback" in logs  # the handler did log
+    assert AUTH_TOKEN not in logs
+    assert event["headers"]["X-Twilio-Signature"] not in logs
