@@ -12,11 +12,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agents.schemas import Id
 from agents.settings import AgentsSettings
 from agents.usage import MONTH_PATTERN, requested_month
 from agents.usage_repository import UsageRepository
-from agents.usage_schemas import UsageView
+from agents.usage_schemas import Id, UsageView
 from agents.wiring import DESCRIPTION, TITLE
 from colmena.aws import dynamodb_client
 from colmena.errors import NotFound
