@@ -214,6 +214,9 @@ def main() -> int:
     from tools import bench_checkout
 
     bench_checkout.main(build_dir)
+    from tools import bench_usage
+
+    bench_usage.main()
     return 0
 
 

@@ -74,3 +74,25 @@ def parse_upload_key(key: str) -> UploadKey | None:
     if len(parts) != 3 or not all(_ID.fullmatch(part) for part in parts[:2]) or not parts[2]:
         return None
     return UploadKey(onboarding_id=parts[0], document_id=parts[1], name=parts[2])
+
+
+# ---------------------------------------------------------------- call usage (issue 11)
+# pk                        sk               item
+# PHONE_NUMBER#<e164>       PHONE_NUMBER     the business a deployed number answers for (written by the deployment)
+# CALL#<CallSid>            CALL             one call, recorded once, its final status once
+# ONBOARDING#<id>           USAGE#<yyyy-mm>  the month's minutes and calls of the business's completed calls
+PHONE_NUMBER = "PHONE_NUMBER"
+CALL = "CALL"
+USAGE = "USAGE#"
+
+
+def phone_number_pk(e164: str) -> str:
+    return f"PHONE_NUMBER#{e164}"
+
+
+def call_pk(call_sid: str) -> str:
+    return f"CALL#{call_sid}"
+
+
+def usage_sk(month: str) -> str:
+    return f"{USAGE}{month}"

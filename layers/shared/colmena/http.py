@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
@@ -102,21 +102,32 @@ class RestApi(APIGatewayRestResolver):
     The guard runs in `resolve`, not as a Powertools middleware, because Powertools runs its request
     validation (which parses the body) before every user middleware; and it cannot be forgotten, because
     it is the resolver itself. `body_limits` raises the 16 KiB limit for a route, keyed by its method and
-    the API Gateway resource, e.g. {("POST", "/webhooks/stripe"): 256 * 1024}."""
+    the API Gateway resource, e.g. {("POST", "/webhooks/stripe"): 256 * 1024}. `form_routes`, keyed the same
+    way, take an application/x-www-form-urlencoded body instead of JSON (a provider's webhook that posts forms,
+    as Twilio does); the route reads and checks its fields itself."""
 
-    def __init__(self, title: str, description: str, body_limits: Mapping[tuple[str, str], int] | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        description: str,
+        body_limits: Mapping[tuple[str, str], int] | None = None,
+        form_routes: Collection[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(enable_validation=True, cors=CORS)
         self.body_limits = {
             (method.upper(), resource): limit for (method, resource), limit in (body_limits or {}).items()
         }
+        self.form_routes = frozenset((method.upper(), resource) for method, resource in form_routes)
         _register_error_handlers(self)
         _describe_api(self, title, description)
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         request = _rest_request(event)
         method = request["httpMethod"].upper()
-        limit = self.body_limits.get((method, request.get("resource") or request["path"]), MAX_BODY_BYTES)
-        refusal = None if method in METHODS_WITHOUT_BODY else _refusal_of(request, limit)
+        route = (method, request.get("resource") or request["path"])
+        limit = self.body_limits.get(route, MAX_BODY_BYTES)
+        form = route in self.form_routes
+        refusal = None if method in METHODS_WITHOUT_BODY else _refusal_of(request, limit, form=form)
         if refusal is not None:
             return refusal.answer(_header(request, "origin"))
         return super().resolve(_with_plain_json_type(request), context)
@@ -280,6 +291,7 @@ def _clip(text: str, limit: int) -> str:
 # --- the guard ----------------------------------------------------------------------------------------
 
 UNSUPPORTED_MEDIA_TYPE_MESSAGE = "body: send it as JSON, with Content-Type: application/json"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -291,7 +303,8 @@ class Refusal:
     reason: str
 
     def answer(self, origin: str | None) -> dict[str, Any]:
-        message = UNSUPPORTED_MEDIA_TYPE_MESSAGE if self.code == "unsupported_media_type" else f"body: {self.reason}"
+        json_expected = self.code == "unsupported_media_type" and self.reason == "not application/json"
+        message = UNSUPPORTED_MEDIA_TYPE_MESSAGE if json_expected else f"body: {self.reason}"
         payload = ErrorResponse(
             error=ErrorDetail(code=self.code, message=message, fields=[FieldError(field="body", reason=self.reason)])
         )
@@ -319,7 +332,7 @@ def _rest_request(event: Mapping[str, Any]) -> Mapping[str, Any]:
     return event
 
 
-def _refusal_of(event: Mapping[str, Any], limit: int) -> Refusal | None:
+def _refusal_of(event: Mapping[str, Any], limit: int, *, form: bool = False) -> Refusal | None:
     """Why no route may take this body, or None if it is sound.
 
     Written here because Powertools' validation unwraps a JSON array into its first element when the route
@@ -327,7 +340,8 @@ def _refusal_of(event: Mapping[str, Any], limit: int) -> Refusal | None:
     `_normalize_field_value`), so `[{...}]` would pass as `{...}`; because a size bound belongs before any
     parsing; and because Python's decoder raises more than JSONDecodeError on hostile input (ValueError for
     an integer over the int-to-text limit, RecursionError for deep nesting), which would otherwise escape
-    as a 5xx. Every Colmena route takes a JSON object, so anything else is refused."""
+    as a 5xx. Every Colmena route takes a JSON object, so anything else is refused, except on a form route:
+    there a form, of the same bounded size, and nothing else."""
     body = event.get("body")
     if not body:
         return None
@@ -341,6 +355,10 @@ def _refusal_of(event: Mapping[str, Any], limit: int) -> Refusal | None:
         return Refusal(HTTPStatus.BAD_REQUEST, "invalid_body", "not valid base64")
     if len(raw) > limit:
         return Refusal(HTTPStatus.BAD_REQUEST, "body_too_large", f"{len(raw)} bytes; the limit is {limit}")
+    if form:
+        if _media_type(_header(event, "content-type")) != FORM_MEDIA_TYPE:
+            return Refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", f"not {FORM_MEDIA_TYPE}")
+        return None
     if _media_type(_header(event, "content-type")) != content_types.APPLICATION_JSON:
         return Refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "not application/json")
     return _json_refusal(raw)
