@@ -1,5 +1,6 @@
 """Every function is observable and loses nothing: a log group with retention, active tracing, error and
-throttle alarms, and a place for what fails when it is invoked asynchronously."""
+throttle alarms, a place for what fails when it is invoked asynchronously, and a gradual deployment that its
+own errors alarm rolls back."""
 
 from __future__ import annotations
 
