@@ -98,7 +98,12 @@ def test_editing_the_layer_publishes_one_version_that_every_function_takes(
     edit(project_copy / "layers" / "shared" / "colmena" / "clock.py", "as stored and compared", "as stored, compared")
 
     def every_function_on_one_new_version() -> set[str]:
-        now = {lambda_client.get_function_configuration(FunctionName=name)["Layers"][0]["Arn"] for name in names}
+        # $LATEST, and the alias the triggers invoke (AutoPublishAlias), which takes a version published from it.
+        now = {
+            lambda_client.get_function_configuration(FunctionName=name, Qualifier=qualifier)["Layers"][0]["Arn"]
+            for name in names
+            for qualifier in ("$LATEST", "live")
+        }
         return now if len(now) == 1 and not now & set(before.values()) else set()
 
     assert eventually(every_function_on_one_new_version, timeout=40)

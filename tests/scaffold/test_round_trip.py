@@ -109,6 +109,17 @@ def test_the_function_comes_with_its_log_group_and_alarms(resources: dict[str, A
         }
 
 
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_the_function_deploys_gradually_rolled_back_by_its_own_errors_alarm(
+    resources: dict[str, Any], trigger: str
+) -> None:
+    logical_id = NEW[trigger].logical_id
+    properties = resources[logical_id]["Properties"]
+
+    assert properties["AutoPublishAliasAllProperties"] is True
+    assert properties["DeploymentPreference"] == {"Alarms": [{"Ref": f"{logical_id}ErrorsAlarm"}]}
+
+
 @pytest.mark.parametrize("trigger", ASYNCHRONOUS)
 def test_an_asynchronous_function_fails_into_its_own_queue_and_may_send_only_there(
     resources: dict[str, Any], trigger: str

@@ -37,7 +37,7 @@ def test_it_serves_connect_disconnect_subscribe_unsubscribe_and_a_default_throug
         ["$connect", "$disconnect", "subscribe", "unsubscribe", "$default"]
     )
     assert all(route["Target"] == {"Fn::Sub": f"integrations/${{{integration_id}}}"} for route in routes.values())
-    assert "LiveSocketFunction.Arn" in json.dumps(integration["IntegrationUri"])
+    assert "LiveSocketFunction.Alias" in json.dumps(integration["IntegrationUri"])
 
 
 def test_only_connect_is_authorized_with_the_token_in_the_query_string() -> None:
@@ -51,7 +51,7 @@ def test_only_connect_is_authorized_with_the_token_in_the_query_string() -> None
         "REQUEST",
         ["route.request.querystring.token"],
     )
-    assert "LiveAuthorizerFunction.Arn" in json.dumps(authorizer["AuthorizerUri"])
+    assert "LiveAuthorizerFunction.Alias" in json.dumps(authorizer["AuthorizerUri"])
 
 
 def test_the_authorizer_checks_the_pools_issuer_and_the_app_clients_audience() -> None:
@@ -74,7 +74,7 @@ def test_the_stage_deploys_itself_and_its_url_is_the_stacks_live_websocket_url()
 
 def test_api_gateway_may_invoke_the_authorizer_and_the_routes_function_for_this_api_only() -> None:
     permissions = {
-        properties["FunctionName"]["Fn::GetAtt"][0]: properties
+        properties["FunctionName"]["Ref"].removesuffix(".Alias"): properties
         for properties in (r["Properties"] for r in template.resources("AWS::Lambda::Permission").values())
     }
 

@@ -47,7 +47,14 @@ def compliant() -> dict[str, Any]:
         "Transform": "AWS::Serverless-2016-10-31",
         "Parameters": {"Stage": {"Type": "String", "Default": "dev"}},
         "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}},
-        "Globals": {"Function": {"Runtime": "python3.13", "Tracing": "Active"}},
+        "Globals": {
+            "Function": {
+                "Runtime": "python3.13",
+                "Tracing": "Active",
+                "AutoPublishAlias": "live",
+                "DeploymentPreference": {"Type": "Canary10Percent5Minutes"},
+            }
+        },
         "Resources": {
             "Table": {
                 "Type": "AWS::DynamoDB::Table",
@@ -71,6 +78,8 @@ def compliant() -> dict[str, Any]:
                 "Properties": {
                     "CodeUri": "functions/job/",
                     "Handler": "job.handler",
+                    "AutoPublishAliasAllProperties": True,
+                    "DeploymentPreference": {"Alarms": [{"Ref": "JobFunctionErrorsAlarm"}]},
                     "Policies": [
                         {
                             "Statement": [
@@ -131,6 +140,24 @@ BREAKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "E9110": lambda body: body["Resources"].update(
         Api={"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api"}}
     ),
+    "E9111": lambda body: resource(body, "JobFunction").pop("DeploymentPreference"),
+}
+
+
+def roll_back_on_another_functions_errors(body: dict[str, Any]) -> None:
+    body["Resources"]["OtherErrorsAlarm"] = alarm("AWS/Lambda", "Errors", "FunctionName", "other-function")
+    resource(body, "JobFunction")["DeploymentPreference"]["Alarms"] = [{"Ref": "OtherErrorsAlarm"}]
+
+
+# Each other way of not deploying gradually on the function's own errors, which E9111 alone must refuse.
+NOT_GRADUAL: dict[str, Callable[[dict[str, Any]], None]] = {
+    "no alias": lambda body: body["Globals"]["Function"].pop("AutoPublishAlias"),
+    "a version on code changes only": lambda body: resource(body, "JobFunction").pop("AutoPublishAliasAllProperties"),
+    "no deployment type": lambda body: body["Globals"]["Function"].pop("DeploymentPreference"),
+    "rolled back by its throttles": lambda body: resource(body, "JobFunction")["DeploymentPreference"].update(
+        Alarms=[{"Ref": "JobFunctionThrottlesAlarm"}]
+    ),
+    "rolled back by another function's errors": roll_back_on_another_functions_errors,
 }
 
 
@@ -152,3 +179,11 @@ def test_a_template_that_breaks_a_rule_fails_it(rule_id: str) -> None:
     BREAKS[rule_id](body)
 
     assert own_rules_broken(body) == {rule_id}
+
+
+@pytest.mark.parametrize("how", sorted(NOT_GRADUAL))
+def test_a_function_that_does_not_deploy_gradually_on_its_own_errors_alarm_fails_e9111(how: str) -> None:
+    body = copy.deepcopy(compliant())
+    NOT_GRADUAL[how](body)
+
+    assert own_rules_broken(body) == {"E9111"}

@@ -1,5 +1,6 @@
 """Every function is observable and loses nothing: a log group with retention, active tracing, error and
-throttle alarms, and a place for what fails when it is invoked asynchronously."""
+throttle alarms, a place for what fails when it is invoked asynchronously, and a gradual deployment that its
+own errors alarm rolls back."""
 
 from __future__ import annotations
 
@@ -155,3 +156,59 @@ class AsyncFailureDestination(CloudFormationLintRule):  # type: ignore[misc]
             )
             for logical_id in sorted(invoked_async - configured)
         ]
+
+
+class GradualDeployment(CloudFormationLintRule):  # type: ignore[misc]
+    id = "E9111"
+    shortdesc = "Every function deploys gradually, rolled back by its own errors alarm"
+    description = (
+        "AutoPublishAlias (a version on any change: AutoPublishAliasAllProperties) and a DeploymentPreference "
+        "with a Type whose Alarms name the function's own AWS/Lambda Errors alarm, so CodeDeploy (in the stages "
+        "that enable it) rolls a bad version back on its errors."
+    )
+    tags: ClassVar[list[str]] = ["colmena", "functions", "deployment"]
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        alarms = dict(cfn.get_resources(["AWS::CloudWatch::Alarm"]))
+        matches = []
+        for logical_id, resource in _functions(cfn).items():
+            if resource.get("Type") != "AWS::Serverless::Function":
+                continue  # a plain AWS::Lambda::Function has no alias to shift traffic on
+            properties = resource.get("Properties", {})
+            preference = properties.get("DeploymentPreference") or {}
+            if not properties.get("AutoPublishAlias"):
+                matches.append(RuleMatch(["Resources", logical_id], f"{logical_id} publishes no alias"))
+            elif properties.get("AutoPublishAliasAllProperties") is not True:
+                # By default a version is published only when the code, environment or memory change: a new
+                # shared layer alone would never reach the alias the triggers invoke.
+                matches.append(
+                    RuleMatch(
+                        ["Resources", logical_id],
+                        f"{logical_id} publishes a version only when its code changes: "
+                        "AutoPublishAliasAllProperties: true",
+                    )
+                )
+            elif not preference.get("Type"):
+                matches.append(
+                    RuleMatch(["Resources", logical_id], f"{logical_id} has no DeploymentPreference with a Type")
+                )
+            elif not any(
+                _is_errors_alarm_of(alarms.get(_ref(alarm), {}).get("Properties", {}), logical_id)
+                for alarm in preference.get("Alarms") or []
+            ):
+                matches.append(
+                    RuleMatch(
+                        ["Resources", logical_id, "Properties", "DeploymentPreference"],
+                        f"{logical_id}'s DeploymentPreference is not rolled back by its own Errors alarm: "
+                        f"Alarms: [!Ref {logical_id}ErrorsAlarm]",
+                    )
+                )
+        return matches
+
+
+def _ref(value: Any) -> str:
+    return str(value.get("Ref", "")) if isinstance(value, dict) else ""
+
+
+def _is_errors_alarm_of(alarm: dict[str, Any], logical_id: str) -> bool:
+    return _has_alarm([alarm], "AWS/Lambda", "Errors", "FunctionName", logical_id)

@@ -94,8 +94,14 @@ def main(argv: list[str]) -> int:
     event = signed_now(event, stack.LocalValues.read())
     with local_stack() as state:
         lambda_client = stack.client("lambda", state["gateway_port"])
+        # The alias the function's triggers invoke (AutoPublishAlias), so that this runs the version they run,
+        # on the same workers.
+        alias = stack.Watched.of(template.template()).aliases.get(logical_id)
         answer = lambda_client.invoke(
-            FunctionName=state["functions"][logical_id], Payload=json.dumps(event).encode(), LogType="Tail"
+            FunctionName=state["functions"][logical_id],
+            Payload=json.dumps(event).encode(),
+            LogType="Tail",
+            **({"Qualifier": alias} if alias else {}),
         )
     if answer.get("LogResult"):
         sys.stderr.write(base64.b64decode(answer["LogResult"]).decode(errors="replace"))

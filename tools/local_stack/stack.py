@@ -373,18 +373,20 @@ def _wait_for_stack(cloudformation: Any, timeout: float = 60) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Watched:
     """The folders hot reload watches: each CodeUri with its functions, each layer's ContentUri with the
-    layer's logical id and the functions that use it."""
+    layer's logical id and the functions that use it; and the alias (AutoPublishAlias) each function's
+    triggers invoke."""
 
     code: dict[Path, list[str]]
     layers: dict[Path, str]
     layer_users: dict[str, list[str]]
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, body: dict[str, Any], root: Path = template.ROOT) -> Watched:
         global_function = body.get("Globals", {}).get("Function", {})
         code: dict[Path, list[str]] = {}
         layer_users: dict[str, list[str]] = {}
-        layers = {}
+        layers, aliases = {}, {}
         for logical_id, resource in body["Resources"].items():
             properties = resource.get("Properties", {})
             if resource["Type"] == "AWS::Serverless::LayerVersion":
@@ -398,7 +400,10 @@ class Watched:
                 code.setdefault(folder, []).append(logical_id)
             for layer in _layer_refs(global_function, properties):
                 layer_users.setdefault(layer, []).append(logical_id)
-        return cls(code=code, layers=layers, layer_users=layer_users)
+            alias = properties.get("AutoPublishAlias", global_function.get("AutoPublishAlias"))
+            if isinstance(alias, str):
+                aliases[logical_id] = alias
+        return cls(code=code, layers=layers, layer_users=layer_users, aliases=aliases)
 
     def folders(self) -> list[Path]:
         return [*self.code, *self.layers]
@@ -425,19 +430,21 @@ def watch_and_reload(gateway_port: int, deployment: Deployment, watched: Watched
         try:
             for folder, layer in watched.layers.items():
                 if any(folder in path.parents for path in paths):
-                    _reload_layer(lambda_client, deployment, layer, folder, watched.layer_users.get(layer, []))
+                    _reload_layer(lambda_client, deployment, layer, folder, watched)
                     _save_state(gateway_port, deployment)
             for folder, functions in watched.code.items():
                 if any(folder in path.parents for path in paths):
                     code = package.code_zip(folder)
                     for logical_id in functions:
-                        lambda_client.update_function_code(FunctionName=deployment.functions[logical_id], ZipFile=code)
+                        name = deployment.functions[logical_id]
+                        lambda_client.update_function_code(FunctionName=name, ZipFile=code)
+                        _publish_to_alias(lambda_client, name, watched.aliases.get(logical_id))
                         print(f"reloaded {logical_id}", file=sys.stderr, flush=True)
         except Exception as error:  # a failed reload is reported; the stack keeps serving the last good code
             print(f"reload failed: {error!r}", file=sys.stderr, flush=True)
 
 
-def _reload_layer(lambda_client: Any, deployment: Deployment, layer: str, folder: Path, users: list[str]) -> None:
+def _reload_layer(lambda_client: Any, deployment: Deployment, layer: str, folder: Path, watched: Watched) -> None:
     """Publishes one new version of `layer` and moves each function that uses it onto that version, keeping
     the function's other layers and their order."""
     old_arn = deployment.layers[layer]
@@ -447,15 +454,29 @@ def _reload_layer(lambda_client: Any, deployment: Deployment, layer: str, folder
     )
     new_arn = published["LayerVersionArn"]
     unversioned = new_arn.rsplit(":", 1)[0] + ":"
-    for logical_id in users:
+    for logical_id in watched.layer_users.get(layer, []):
         name = deployment.functions[logical_id]
         current = [
             attached["Arn"] for attached in lambda_client.get_function_configuration(FunctionName=name)["Layers"]
         ]
         layers = [new_arn if arn.startswith(unversioned) else arn for arn in current]
         lambda_client.update_function_configuration(FunctionName=name, Layers=layers)
+        _publish_to_alias(lambda_client, name, watched.aliases.get(logical_id))
     deployment.layers[layer] = new_arn
     print(f"reloaded the layer {layer} ({new_arn})", file=sys.stderr, flush=True)
+
+
+def _publish_to_alias(lambda_client: Any, name: str, alias: str | None) -> None:
+    """The triggers invoke the function's alias, which points at a published version: a reload publishes the
+    new code or layer as a version and moves the alias to it, as `sam sync` does, then deletes the version it
+    replaced (the template's VersionDeletionPolicy), so that version's idle workers stop too."""
+    if alias is None:
+        return
+    replaced = lambda_client.get_alias(FunctionName=name, Name=alias)["FunctionVersion"]
+    version = lambda_client.publish_version(FunctionName=name)["Version"]
+    lambda_client.update_alias(FunctionName=name, Name=alias, FunctionVersion=version)
+    if replaced not in (version, "$LATEST"):
+        lambda_client.delete_function(FunctionName=name, Qualifier=replaced)
 
 
 def _save_state(

@@ -7,7 +7,7 @@ every function it wraps still has the signature it was written against, naming t
 
 Where each patch lives: 1, 2, 5 `runtime.py`; 3 `cognito_triggers.py`; 4, 9 `api_gateway.py`; 6 `front.py`;
 7 here (`serve`); 8 `iam.py`; 10 `cognito_rules.py`; 11 `workers.py`; 12 `async_events.py`;
-13 `cognito_admin.py`; 14 `bedrock.py`; 15, 16 `ses_templates.py`.
+13 `cognito_admin.py`; 14 `bedrock.py`; 15, 16 `ses_templates.py`; 17 `aliases.py`.
 `signatures.py` holds the check every patch runs on what it wraps.
 
 MiniStack runs with its own IAM enforcement on (`AUTH=true`): each function calls AWS with its execution role's
@@ -50,6 +50,9 @@ credentials, and the role's policies from template.yaml are evaluated on every c
     (MiniStack's CloudFormation refuses the type), so the appointment e-mails have their templates.
 16. SES's send actions (SendTemplatedEmail, ...) are authorized on the identity of their Source, as on AWS,
     instead of on '*', so a function allowed to send only from the stack's sender may send.
+17. An asynchronous invocation of an alias (`fn:live`, where SAM's AutoPublishAlias points every trigger) is
+    retried and kept as the alias's own EventInvokeConfig says, instead of by MiniStack's defaults (2 retries,
+    no on-failure destination).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from tools.local_stack.launcher.aliases import _configure_async_invocations_per_alias
 from tools.local_stack.launcher.api_gateway import _accept_only_id_tokens, _keep_cors_preflight_responses
 from tools.local_stack.launcher.async_events import _invoke_rule_targets_asynchronously
 from tools.local_stack.launcher.bedrock import _authorize_converse_as_invoke_model
@@ -134,6 +138,8 @@ def apply_patches(runtime_python: Path) -> None:
     _delete_user_attributes_by_admin()
     _enforce_cognito_client_rules()
     _bound_worker_pools(limit)
+    # Before patch 12, which takes the function patch 17 wraps.
+    _configure_async_invocations_per_alias()
     _invoke_rule_targets_asynchronously()
     _authorize_converse_as_invoke_model()
     _provision_ses_templates()
