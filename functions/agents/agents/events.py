@@ -8,3 +8,7 @@ SOURCE = "colmena.agents"
 # The processor's verdict on an onboarding's documents: the merged knowledge base is ready, or is not.
 KNOWLEDGE_BASE_READY = "knowledge_base.ready"
 KNOWLEDGE_BASE_FAILED = "knowledge_base.failed"
+
+# The agent's deployment ended: live with its number, or failed with a reason the owner can read.
+AGENT_DEPLOYED = "agent.deployed"
+AGENT_DEPLOYMENT_FAILED = "agent.deployment_failed"

@@ -5,6 +5,8 @@ pk                           sk                       item
 ONBOARDING#<onboarding_id>   ONBOARDING               the onboarding: owner, country, website, draft, business
 ONBOARDING#<onboarding_id>   DOCUMENT#<document_id>   an uploaded document: name, type, size, S3 key, status
 ONBOARDING#<onboarding_id>   KNOWLEDGE_BASE           the merged knowledge base (written by the processor only)
+ONBOARDING#<onboarding_id>   DEPLOYMENT               the agent's deployment: status, attempt, execution, agent, number
+PHONE_NUMBER#<e164>          PHONE_NUMBER             which onboarding and agent a deployed number answers for
 
 Everything of one onboarding shares its partition, so one Query reads every step's state.
 
@@ -21,6 +23,8 @@ ONBOARDING = "ONBOARDING"
 DOCUMENT = "DOCUMENT#"
 KNOWLEDGE_BASE = "KNOWLEDGE_BASE"
 UPLOAD_PREFIX = "knowledge-base/"
+DEPLOYMENT = "DEPLOYMENT"
+PHONE_NUMBER = "PHONE_NUMBER"
 
 # S3 allows 1024 bytes of key; a name this long is already unreadable, and the key stays far inside the limit.
 MAX_OBJECT_NAME_CHARS = 100
@@ -34,6 +38,17 @@ def onboarding_pk(onboarding_id: str) -> str:
 
 def document_sk(document_id: str) -> str:
     return f"{DOCUMENT}{document_id}"
+
+
+def phone_number_pk(e164: str) -> str:
+    return f"PHONE_NUMBER#{e164}"
+
+
+def provider_name(onboarding_id: str) -> str:
+    """The name every provider resource of one onboarding's deployment carries (the ElevenLabs agent's name,
+    the Twilio number's FriendlyName, the ElevenLabs number's label): a retried task finds what an earlier
+    attempt created by it instead of creating a second one."""
+    return f"colmena-{onboarding_id}"
 
 
 def object_name(file_name: str) -> str:
