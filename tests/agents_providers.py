@@ -90,7 +90,7 @@ class FakeTwilio(Failing):
     def buy_local_number(self, *, country: str, friendly_name: str, status_callback_url: str) -> PurchasedNumber:
         self._call("buy_local_number")
         if not self.available:
-            raise NoNumberAvailable("twilio", 404, f"Twilio has no local number available in {country}")
+            raise NoNumberAvailable("twilio", f"Twilio has no local number available in {country}", status=404)
         number = PurchasedNumber(
             sid=f"PN{next(_ids):032d}", phone_number=self.available.pop(0), friendly_name=friendly_name
         )

@@ -24,9 +24,8 @@ KNOWLEDGE = {
     "faqs": [{"question": "¿Hace falta cita?", "answer": "Sí", "source": {"page": 2}}],
 }
 ONBOARDING = Onboarding("o-1", "owner", "ES", None, Business(), BUSINESS, NOW, NOW, voice_id="v-1")
-READY = OnboardingRecord(
-    ONBOARDING, knowledge_base=KnowledgeBase(KnowledgeBaseStatus.READY, KNOWLEDGE, "local", ("d-1",), NOW)
-)
+MERGED = KnowledgeBase(KnowledgeBaseStatus.READY, KNOWLEDGE, "local", ("d-1",), NOW)
+READY = OnboardingRecord(ONBOARDING, knowledge_base=MERGED)
 
 
 def test_the_prompt_holds_the_confirmed_facts_and_the_knowledge_base_without_its_sources() -> None:
@@ -54,7 +53,7 @@ def test_a_country_without_a_listed_language_gets_english() -> None:
 
 def test_a_knowledge_base_too_large_for_the_prompt_is_cut_and_says_so() -> None:
     huge = {"sections": [{"text": "x" * (MAX_KNOWLEDGE_CHARS * 2)}]}
-    record = replace(READY, knowledge_base=replace(READY.knowledge_base, knowledge_base=huge))  # type: ignore[arg-type]
+    record = replace(READY, knowledge_base=replace(MERGED, knowledge_base=huge))
 
     prompt = prompt_for(record)
 

@@ -82,7 +82,7 @@ def test_an_import_retried_after_the_assignment_failed_imports_once_and_assigns(
 ) -> None:
     agent_id = steps.create_agent(elevenlabs, ONBOARDING, PROMPT)
     bought = steps.buy_number(twilio, ONBOARDING, "ES", "https://api.example")
-    elevenlabs.fail("assign_agent", ProviderUnavailable("elevenlabs", 503, "ElevenLabs is unavailable"))
+    elevenlabs.fail("assign_agent", ProviderUnavailable("elevenlabs", "ElevenLabs is unavailable", status=503))
     with pytest.raises(ProviderUnavailable):
         steps.import_number(elevenlabs, ONBOARDING, bought.phone_number, agent_id, account_sid=SID, auth_token=TOKEN)
 

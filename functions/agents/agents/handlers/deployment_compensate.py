@@ -21,7 +21,7 @@ def compensate(state: DeploymentState) -> dict[str, Any]:
         task.function.logger.warning(
             "the deployment is live: nothing is undone", extra={"onboarding_id": state.onboarding_id}
         )
-        return asdict(steps.Compensated())
+        return _answer(steps.Compensated())
     bought = steps.Bought(sid=state.number.sid, phone_number=state.number.phone_number) if state.number else None
     done = steps.compensate(
         task.elevenlabs(),
@@ -32,8 +32,12 @@ def compensate(state: DeploymentState) -> dict[str, Any]:
     )
     for phone_number in done.phone_numbers:
         task.repository.forget_number(state.onboarding_id, phone_number)
-    task.function.logger.info("compensated", extra=asdict(done))
-    return asdict(done)
+    task.function.logger.info("compensated", extra=_answer(done))
+    return _answer(done)
+
+
+def _answer(done: steps.Compensated) -> dict[str, Any]:
+    return {what: list(ids) for what, ids in asdict(done).items()}
 
 
 lambda_handler = task.handler(compensate)

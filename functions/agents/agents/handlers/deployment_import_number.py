@@ -13,14 +13,14 @@ task = DeploymentTask.from_env(elevenlabs=True, twilio=True)
 
 
 def import_number(state: DeploymentState) -> dict[str, Any]:
-    account_sid, auth_token = task.twilio_credentials()
+    credentials = task.twilio_credentials()
     phone_number_id = steps.import_number(
         task.elevenlabs(),
         state.onboarding_id,
         state.need_number().phone_number,
         state.need_agent().agent_id,
-        account_sid=account_sid,
-        auth_token=auth_token,
+        account_sid=credentials.account_sid,
+        auth_token=credentials.auth_token,
     )
     return {"phone_number_id": phone_number_id}
 
