@@ -84,6 +84,7 @@ def test_deploying_a_ready_onboarding_starts_its_first_execution_with_the_reques
         "onboarding_id": SEEDED,
         "owner_id": "6f9a3c2e-5b1d-4e8a-9c7f-2d4b6a8e0c13",
         "attempt": 1,
+        "public_api_base_url": "https://abc123defg.execute-api.us-east-1.amazonaws.com/dev",  # the sample's API
         "correlation_id": "3c0a6f2e-9d1b-4e7a-8c5f-1b2d3e4f5a6b",  # the sample request's id
     }
 

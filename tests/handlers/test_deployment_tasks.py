@@ -133,7 +133,9 @@ def test_the_number_is_bought_in_the_country_and_calls_back_the_apis_webhook(
     bought = run(handler, "deployment_buy_number/agent_created")
 
     assert twilio.countries[bought["sid"]] == "ES"
-    assert twilio.callbacks[bought["sid"]].endswith("/webhooks/twilio/call-status")
+    assert twilio.callbacks[bought["sid"]] == (
+        "https://abc123defg.execute-api.us-east-1.amazonaws.com/dev/webhooks/twilio/call-status"
+    )
 
 
 def test_the_number_is_imported_with_the_twilio_accounts_credentials_and_assigned(

@@ -4,6 +4,7 @@ every task's write guarded by its attempt. The route's start is driven here too,
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 from typing import Any
@@ -28,6 +29,7 @@ from colmena.repository import from_attributes, to_attributes
 NOW = "2026-11-26T09:00:00.000+00:00"
 LATER = "2026-11-26T09:05:00.000+00:00"
 LIVE = Live(agent_id="agent_1", phone_number="+34910000001", phone_number_sid="PN1", elevenlabs_phone_number_id="ph_1")
+BASE_URL = "https://abc123defg.execute-api.us-east-1.amazonaws.com/dev"
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:colmena-dev-agent-deployment"
 
 
@@ -99,7 +101,7 @@ def item(dynamodb: Any, pk: str, sk: str) -> dict[str, Any] | None:
 def deploy(records: OnboardingRepository, repository: DeploymentRepository, workflow: FakeWorkflow) -> starter.Started:
     record = records.record("o-1")
     assert record is not None
-    return starter.deploy(record, repository, workflow, "corr-1", NOW)
+    return starter.deploy(record, repository, workflow, "corr-1", NOW, BASE_URL)
 
 
 def test_the_first_deploy_claims_attempt_one_and_starts_its_execution_with_the_requests_correlation_id(
@@ -122,9 +124,13 @@ def test_the_first_deploy_claims_attempt_one_and_starts_its_execution_with_the_r
         "updated_at": NOW,
         "correlation_id": "corr-1",
     }
-    assert (
-        workflow.inputs["o-1-1"] == '{"onboarding_id":"o-1","owner_id":"owner","attempt":1,"correlation_id":"corr-1"}'
-    )
+    assert json.loads(workflow.inputs["o-1-1"]) == {
+        "onboarding_id": "o-1",
+        "owner_id": "owner",
+        "attempt": 1,
+        "public_api_base_url": BASE_URL,
+        "correlation_id": "corr-1",
+    }
 
 
 def test_a_second_deploy_while_running_answers_the_same_execution_and_starts_nothing(
@@ -150,7 +156,7 @@ def test_deploys_at_the_same_moment_claim_one_attempt_and_start_one_execution(
 
     def request() -> None:
         barrier.wait()
-        answers.append(starter.deploy(ready, repository, workflow, "corr", NOW))
+        answers.append(starter.deploy(ready, repository, workflow, "corr", NOW, BASE_URL))
 
     threads = [threading.Thread(target=request) for _ in range(6)]
     for thread in threads:
@@ -224,7 +230,7 @@ def test_a_deploy_before_the_voice_is_chosen_is_out_of_order(
     without_voice = replace(ready, onboarding=replace(ready.onboarding, voice_id=None))
 
     with pytest.raises(StepOutOfOrder) as refused:
-        starter.deploy(without_voice, repository, workflow, None, NOW)
+        starter.deploy(without_voice, repository, workflow, None, NOW, BASE_URL)
 
     assert refused.value.missing == (Step.VOICE,)
     assert workflow.starts == 0
@@ -309,3 +315,12 @@ def test_forgetting_a_number_removes_only_this_onboardings_owner_item(
 
     assert item(dynamodb, "PHONE_NUMBER#+34910000001", "PHONE_NUMBER") is None
     assert item(dynamodb, "PHONE_NUMBER#+34910000002", "PHONE_NUMBER") is not None
+
+
+def test_twilio_calls_back_the_configured_url_or_else_the_apis_own_url_with_its_stage() -> None:
+    rebuilt = starter.public_api_base_url("", api_id="abc123defg", stage="prod", region="eu-west-1")
+
+    assert rebuilt == "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod"
+    assert starter.public_api_base_url("http://127.0.0.1:3000/", api_id="x", stage="dev", region="r") == (
+        "http://127.0.0.1:3000"
+    )

@@ -94,14 +94,13 @@ def test_each_function_reads_only_the_secrets_of_the_providers_it_calls(function
     assert secrets_read(function) == secrets
 
 
-def test_twilio_calls_back_the_configured_public_url_or_else_the_apis_own_url_with_its_stage() -> None:
-    environment = RESOURCES["DeploymentBuyNumberFunction"]["Properties"]["Environment"]["Variables"]
+def test_the_route_is_told_the_configured_public_url_and_no_task_names_the_api() -> None:
+    # The API depends on the route's function, which depends on the state machine and so on every task.
+    route = RESOURCES["AgentsDeploymentFunction"]["Properties"]["Environment"]["Variables"]
 
-    given = template.resolve(environment["PUBLIC_API_BASE_URL"], {"PublicApiBaseUrl": "http://127.0.0.1:3000"})
-    default = template.resolve(environment["PUBLIC_API_BASE_URL"], {"Stage": "staging"})
-
-    assert given == "http://127.0.0.1:3000"
-    assert default.startswith("https://") and default.endswith("/staging")
+    assert route["PUBLIC_API_BASE_URL"] == {"Ref": "PublicApiBaseUrl"}
+    for function in TASK_FUNCTIONS:
+        assert "${Api}" not in json.dumps(RESOURCES[function]) and '"Api"' not in json.dumps(RESOURCES[function])
 
 
 def test_the_route_starts_and_describes_only_this_machines_executions() -> None:

@@ -43,6 +43,7 @@ def test_the_state_reads_each_earlier_tasks_result_and_ignores_what_it_does_not_
             "onboarding_id": "o-1",
             "owner_id": "u-1",
             "attempt": 2,
+            "public_api_base_url": "http://127.0.0.1:3000",
             "correlation_id": "c-1",
             "agent": {"agent_id": "agent_1"},
             "compensated": {"removed": {}},

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from agents import logic
 from agents.deployment.repository import DeploymentRepository
-from agents.models import Deployment, DeploymentStatus, OnboardingRecord, Step
+from agents.models import Deployment, DeploymentStatus, Onboarding, OnboardingRecord, Step
 
 # An execution's status, as DescribeExecution says it; None for one that was never started.
 ENDED_WITHOUT_GOING_LIVE = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
@@ -36,13 +36,26 @@ def execution_name(onboarding_id: str, attempt: int) -> str:
     return f"{onboarding_id}-{attempt}"
 
 
-def execution_input(onboarding_id: str, owner_id: str, deployment: Deployment) -> str:
-    """The execution's input, from the stored attempt alone, so a request that starts it again sends the same."""
+def public_api_base_url(configured: str, *, api_id: str, stage: str, region: str) -> str:
+    """Where Twilio calls the API back: the configured public base URL (the template's PublicApiBaseUrl; the
+    local stack's API port), or else the API's own execute-api URL with its stage, rebuilt from the request's
+    API id and stage and the function's region, never from the Host header a client chose. (The task that buys
+    the number cannot name the API in the template: the API depends on this route's function, which depends
+    on the state machine, which depends on the task.)"""
+    if configured.strip():
+        return configured.strip().rstrip("/")
+    return f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}"
+
+
+def execution_input(onboarding_id: str, owner_id: str, deployment: Deployment, base_url: str) -> str:
+    """The execution's input, from the stored attempt and the API's address, so a request that starts it again
+    sends the same."""
     return json.dumps(
         {
             "onboarding_id": onboarding_id,
             "owner_id": owner_id,
             "attempt": deployment.attempt,
+            "public_api_base_url": base_url,
             "correlation_id": deployment.correlation_id,
         },
         separators=(",", ":"),
@@ -55,6 +68,7 @@ def deploy(
     workflow: Workflow,
     correlation_id: str | None,
     now: str,
+    base_url: str,
 ) -> Started:
     """The deployment, started if none runs or went live; StepOutOfOrder while a step it needs is not done."""
     logic.require_step(record, Step.DEPLOYMENT)
@@ -63,7 +77,7 @@ def deploy(
     if current is not None and current.status is not DeploymentStatus.FAILED:
         status = workflow.status(current.execution_arn)
         if current.status is DeploymentStatus.DEPLOYED or status not in ENDED_WITHOUT_GOING_LIVE:
-            return _started(onboarding.onboarding_id, onboarding.owner_id, current, workflow, status)
+            return _started(onboarding, current, workflow, status, base_url)
         # Running by the table, but its execution ended without marking it: a new attempt may start.
     next_attempt = (current.attempt if current else 0) + 1
     claim = repository.claim(
@@ -74,15 +88,15 @@ def deploy(
         now=now,
     )
     status = None if claim.won else workflow.status(claim.deployment.execution_arn)
-    return _started(onboarding.onboarding_id, onboarding.owner_id, claim.deployment, workflow, status)
+    return _started(onboarding, claim.deployment, workflow, status, base_url)
 
 
 def _started(
-    onboarding_id: str, owner_id: str, deployment: Deployment, workflow: Workflow, status: str | None
+    onboarding: Onboarding, deployment: Deployment, workflow: Workflow, status: str | None, base_url: str
 ) -> Started:
-    name = execution_name(onboarding_id, deployment.attempt)
+    name = execution_name(onboarding.onboarding_id, deployment.attempt)
     if status is None and deployment.status is DeploymentStatus.RUNNING:
         # Claimed, and never started (this request's claim, or one whose request stopped in between).
-        workflow.start(name, execution_input(onboarding_id, owner_id, deployment))
+        workflow.start(name, execution_input(onboarding.onboarding_id, onboarding.owner_id, deployment, base_url))
         status = workflow.status(deployment.execution_arn)
     return Started(deployment=deployment, execution_name=name, execution_status=status or "RUNNING")

@@ -71,6 +71,7 @@ class DeploymentState(Stage):
     onboarding_id: str
     owner_id: str
     attempt: int
+    public_api_base_url: str  # where Twilio calls back: the route knows the API's own address
     correlation_id: str | None = None
     prompt: PromptResult | None = None
     agent: AgentResult | None = None

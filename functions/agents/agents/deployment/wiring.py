@@ -15,7 +15,6 @@ from agents.deployment.repository import DeploymentRepository
 from agents.deployment.state import DeploymentState
 from agents.providers.settings import ElevenLabsSettings, TwilioSettings
 from agents.wiring import AgentsFunction
-from colmena.settings import require
 
 if TYPE_CHECKING:
     from agents.providers.elevenlabs import ElevenLabsClient
@@ -28,11 +27,10 @@ CORRELATION_ID_PATH = "correlation_id"
 
 @dataclass(frozen=True)
 class ProviderSettings:
-    """The providers a function calls, and the public URL Twilio calls back: only what it reads is required."""
+    """The providers a function calls: only what it reads is required."""
 
     elevenlabs: ElevenLabsSettings | None = None
     twilio: TwilioSettings | None = None
-    public_api_base_url: str | None = None
 
     @classmethod
     def from_env(
@@ -41,12 +39,10 @@ class ProviderSettings:
         *,
         elevenlabs: bool = False,
         twilio: bool = False,
-        public_api: bool = False,
     ) -> ProviderSettings:
         return cls(
             elevenlabs=ElevenLabsSettings.from_env(environ) if elevenlabs else None,
             twilio=TwilioSettings.from_env(environ) if twilio else None,
-            public_api_base_url=require("PUBLIC_API_BASE_URL", environ) if public_api else None,
         )
 
 
@@ -57,12 +53,12 @@ class DeploymentTask:
     providers: ProviderSettings
 
     @classmethod
-    def from_env(cls, *, elevenlabs: bool = False, twilio: bool = False, public_api: bool = False) -> DeploymentTask:
+    def from_env(cls, *, elevenlabs: bool = False, twilio: bool = False) -> DeploymentTask:
         function = AgentsFunction.from_env()
         return cls(
             function=function,
             repository=DeploymentRepository(function.dynamodb, function.table_name),
-            providers=ProviderSettings.from_env(elevenlabs=elevenlabs, twilio=twilio, public_api=public_api),
+            providers=ProviderSettings.from_env(elevenlabs=elevenlabs, twilio=twilio),
         )
 
     def handler(
@@ -80,12 +76,6 @@ class DeploymentTask:
             return task(DeploymentState.of(event))
 
         return lambda_handler
-
-    @property
-    def public_api_base_url(self) -> str:
-        if self.providers.public_api_base_url is None:
-            raise RuntimeError("this function has no PUBLIC_API_BASE_URL")
-        return self.providers.public_api_base_url
 
     def elevenlabs(self) -> ElevenLabsClient:
         from agents.providers.settings import elevenlabs_client

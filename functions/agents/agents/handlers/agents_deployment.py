@@ -2,6 +2,7 @@
 workflow once (agents.deployment.starter) and answers 202 with the execution's state."""
 
 # No `from __future__ import annotations` here: Powertools reads the route signatures at run time.
+import os
 from http import HTTPStatus
 
 import boto3
@@ -21,9 +22,10 @@ from colmena.settings import require
 function = AgentsFunction.from_env()
 records = OnboardingRepository(function.dynamodb, function.table_name)
 deployments = DeploymentRepository(function.dynamodb, function.table_name)
-workflow = StepFunctionsWorkflow(
-    boto3.client("stepfunctions", config=CLIENT_CONFIG), require("AGENT_DEPLOYMENT_STATE_MACHINE_ARN")
-)
+stepfunctions = boto3.client("stepfunctions", config=CLIENT_CONFIG)
+workflow = StepFunctionsWorkflow(stepfunctions, require("AGENT_DEPLOYMENT_STATE_MACHINE_ARN"))
+# Empty on AWS unless the template's PublicApiBaseUrl is set: then each request's own API id and stage say it.
+configured_public_url = os.environ.get("PUBLIC_API_BASE_URL", "")
 tracer = function.tracer
 app = rest_api()
 
@@ -43,7 +45,11 @@ app = rest_api()
 def deploy_agent(onboarding_id: Id) -> DeploymentStarted:
     caller = caller_of(app.current_event)
     record = logic.owned(records.record(onboarding_id), caller.user_id, onboarding_id)
-    started = starter.deploy(record, deployments, workflow, function.logger.get_correlation_id(), utc_now())
+    context = app.current_event.request_context
+    base_url = starter.public_api_base_url(
+        configured_public_url, api_id=context.api_id, stage=context.stage, region=stepfunctions.meta.region_name
+    )
+    started = starter.deploy(record, deployments, workflow, function.logger.get_correlation_id(), utc_now(), base_url)
     return DeploymentStarted.of(onboarding_id, started)
 
 
