@@ -208,6 +208,9 @@ def main() -> int:
     from tools import bench_appointments
 
     bench_appointments.main()
+    from tools import bench_providers
+
+    bench_providers.main(build_dir)
     return 0
 
 

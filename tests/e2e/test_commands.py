@@ -134,9 +134,10 @@ def run_stack(
     ports = []
     if gateway_port is not None and api_port is not None:
         # Every server of the stack on a free port, never a default another stack may hold.
-        stripe_port, sample_sites_port, model_port = free_ports(3)
+        stripe_port, sample_sites_port, model_port, twilio_port, elevenlabs_port = free_ports(5)
         ports = ["--gateway-port", str(gateway_port), "--api-port", str(api_port), "--stripe-port", str(stripe_port),
-                 "--sample-sites-port", str(sample_sites_port), "--model-port", str(model_port)]  # fmt: skip
+                 "--sample-sites-port", str(sample_sites_port), "--model-port", str(model_port),
+                 "--twilio-port", str(twilio_port), "--elevenlabs-port", str(elevenlabs_port)]  # fmt: skip
     return subprocess.run(
         [
             sys.executable,
@@ -152,7 +153,10 @@ def run_stack(
     )
 
 
-@pytest.mark.parametrize("variable", ["GATEWAY_PORT", "API_PORT", "STRIPE_PORT", "SAMPLE_SITES_PORT", "MODEL_PORT"])
+@pytest.mark.parametrize(
+    "variable",
+    ["GATEWAY_PORT", "API_PORT", "STRIPE_PORT", "SAMPLE_SITES_PORT", "MODEL_PORT", "TWILIO_PORT", "ELEVENLABS_PORT"],
+)
 def test_run_refuses_a_port_setting_that_is_not_a_number_in_one_line(project_copy: Path, variable: str) -> None:
     done = run_stack(project_copy, environment={variable: "abc"})
 

@@ -64,7 +64,7 @@ NOT_INHERITED = (
 @dataclass
 class StackProcess:
     root: Path
-    ports: list[int] = field(default_factory=lambda: free_ports(5))
+    ports: list[int] = field(default_factory=lambda: free_ports(7))
     process: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
@@ -90,6 +90,14 @@ class StackProcess:
     def model_port(self) -> int:
         return self.ports[4]
 
+    @property
+    def twilio_port(self) -> int:
+        return self.ports[5]
+
+    @property
+    def elevenlabs_port(self) -> int:
+        return self.ports[6]
+
     def launch(self) -> StackProcess:
         """Starts `make run`'s process without waiting for it."""
         environment = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
@@ -97,7 +105,8 @@ class StackProcess:
             [sys.executable, "-m", "tools.local_stack",
              "--gateway-port", str(self.gateway_port), "--api-port", str(self.api_port),
              "--stripe-port", str(self.stripe_port), "--sample-sites-port", str(self.sample_sites_port),
-             "--model-port", str(self.model_port)],
+             "--model-port", str(self.model_port), "--twilio-port", str(self.twilio_port),
+             "--elevenlabs-port", str(self.elevenlabs_port)],
             cwd=self.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -157,6 +166,16 @@ class StackProcess:
     def stripe(self) -> str:
         """The local Stripe's base address (`StripeClient(..., base_addresses={"api": stack.stripe})`)."""
         return f"http://127.0.0.1:{self.stripe_port}"
+
+    @property
+    def twilio(self) -> str:
+        """The local Twilio's base address (`client.api.base_url = stack.twilio` for the `twilio` library)."""
+        return f"http://127.0.0.1:{self.twilio_port}"
+
+    @property
+    def elevenlabs(self) -> str:
+        """The local ElevenLabs' base address."""
+        return f"http://127.0.0.1:{self.elevenlabs_port}"
 
     @property
     def sample_sites(self) -> str:

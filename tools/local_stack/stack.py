@@ -4,7 +4,8 @@ template's paths; the functions reloaded when their code or one of their layers 
 
 One process: the emulator serves in the foreground, and a thread packages, deploys and then watches the code.
 The local Stripe (tools/local_stripe) serves from a thread of the same process, with the Stripe secret's local
-values. Ctrl-C stops them all, the workers, and removes every temporary folder the run made."""
+values, and so do the local Twilio and the local ElevenLabs (tools/local_twilio, tools/local_elevenlabs) with
+theirs. Ctrl-C stops them all, the workers, and removes every temporary folder the run made."""
 
 from __future__ import annotations
 
@@ -29,11 +30,15 @@ from typing import Any
 
 from tools import template
 from tools.build_host import host_architecture, host_template
+from tools.local_elevenlabs import DEFAULT_PORT as DEFAULT_ELEVENLABS_PORT
+from tools.local_elevenlabs import LocalElevenLabs
 from tools.local_model import DEFAULT_PORT as DEFAULT_MODEL_PORT
 from tools.local_model import LocalModel
 from tools.local_stack import launcher, package
 from tools.local_stripe import DEFAULT_PORT as DEFAULT_STRIPE_PORT
 from tools.local_stripe import Endpoint, LocalStripe
+from tools.local_twilio import DEFAULT_PORT as DEFAULT_TWILIO_PORT
+from tools.local_twilio import LocalTwilio
 from tools.sample_sites import DEFAULT_PORT as DEFAULT_SAMPLE_SITES_PORT
 from tools.sample_sites import SITES, SampleSites
 
@@ -46,6 +51,9 @@ DEFAULT_API_PORT = 3000
 STRIPE_PARAMETER = "StripeSecretName"  # the parameter naming the secret whose local values the local Stripe uses
 STRIPE_BASE_URL = "StripeApiBaseUrl"  # the parameter that points the functions at Stripe
 STRIPE_WEBHOOK_PATH = "/webhooks/stripe"  # where, on the API port, the local Stripe sends its events
+TWILIO_PARAMETER, ELEVENLABS_PARAMETER = "TwilioSecretName", "ElevenLabsSecretName"  # their fakes' keys
+TWILIO_BASE_URL, ELEVENLABS_BASE_URL = "TwilioApiBaseUrl", "ElevenLabsApiBaseUrl"  # where the functions call them
+PUBLIC_BASE_URL = "PublicApiBaseUrl"  # where Twilio's callbacks go: the API port
 STATE_DIR = package.LOCAL_DIR / "stacks"  # one file per running stack, named by its gateway port
 LOCAL_VALUES = Path(__file__).with_name("local-values.toml")
 API_DESCRIPTION = template.ROOT / "docs" / "openapi.json"  # Swagger UI's, at /docs on the API port
@@ -496,6 +504,7 @@ def summary(
     api_port: int,
     stripe_url: str | None = None,
     sample_sites_url: str | None = None,
+    providers: tuple[LocalTwilio, LocalElevenLabs] | None = None,
 ) -> str:
     """What `make run` prints: where the API, the AWS endpoint and the local Stripe are, every output of the
     stack, the secrets it created, and how to get a token when the stack has a user pool client."""
@@ -515,6 +524,7 @@ def summary(
         lines.append(f"  REST API {logical_id} on the emulator: {url}")
     lines += _local_stripe_lines(stripe_url, api_port)
     lines += _sample_sites_lines(sample_sites_url)
+    lines += _providers_lines(providers)
     for logical_id, api in deployment.websocket_apis.items():
         lines.append(
             f"  WebSocket API {logical_id}: ws://127.0.0.1:{gateway_port}/_aws/execute-api/{api.id}/{api.stage}"
@@ -541,6 +551,18 @@ def _local_stripe_lines(stripe_url: str | None, api_port: int) -> list[str]:
     return [
         f"  Local Stripe  {stripe_url}   (the {STRIPE_PARAMETER} secret's api_key; its events go to "
         f"http://127.0.0.1:{api_port}{STRIPE_WEBHOOK_PATH}; admin routes under {stripe_url}/_local/)"
+    ]
+
+
+def _providers_lines(providers: tuple[LocalTwilio, LocalElevenLabs] | None) -> list[str]:
+    if providers is None:
+        return []
+    twilio, elevenlabs = providers
+    return [
+        f"  Local Twilio  {twilio.base_url}   (the {TWILIO_PARAMETER} secret's account_sid and auth_token; "
+        f"admin routes under {twilio.base_url}/_local/: state, failures, calls)",
+        f"  Local ElevenLabs  {elevenlabs.base_url}   (the {ELEVENLABS_PARAMETER} secret's api_key; "
+        f"admin routes under {elevenlabs.base_url}/_local/: state, failures)",
     ]
 
 
@@ -584,6 +606,30 @@ def local_stripe(values: LocalValues, port: int, api_port: int) -> LocalStripe:
     return LocalStripe(port=port, api_keys=(keys["api_key"],), endpoint=endpoint)
 
 
+def local_providers(values: LocalValues, twilio_port: int, elevenlabs_port: int) -> tuple[LocalTwilio, LocalElevenLabs]:
+    """The local Twilio and the local ElevenLabs with the local values of their secrets. The local ElevenLabs
+    imports a number only when the Twilio credentials given own it in the local Twilio, as ElevenLabs checks."""
+    twilio_keys, elevenlabs_keys = (
+        values.secrets.get(TWILIO_PARAMETER, {}),
+        values.secrets.get(ELEVENLABS_PARAMETER, {}),
+    )
+    if not {"account_sid", "auth_token"} <= set(twilio_keys) or "api_key" not in elevenlabs_keys:
+        raise DeployFailed(
+            f"the local Twilio and ElevenLabs need [secrets.{TWILIO_PARAMETER}] (account_sid, auth_token) and "
+            f"[secrets.{ELEVENLABS_PARAMETER}] (api_key) in {LOCAL_VALUES.name}"
+        )
+    twilio = LocalTwilio(account_sid=twilio_keys["account_sid"], auth_token=twilio_keys["auth_token"], port=twilio_port)
+
+    def twilio_owns(sid: str, token: str, phone_number: str) -> bool:
+        with twilio.lock:
+            return (sid, token) == (twilio.account_sid, twilio.auth_token) and twilio.store.owned(
+                phone_number
+            ) is not None
+
+    elevenlabs = LocalElevenLabs(api_key=elevenlabs_keys["api_key"], port=elevenlabs_port, twilio_owns=twilio_owns)
+    return twilio, elevenlabs
+
+
 def _bring_up(
     gateway_port: int,
     front: launcher.ApiFront,
@@ -592,6 +638,7 @@ def _bring_up(
     values: LocalValues,
     stripe: LocalStripe,
     sample_sites: SampleSites | None = None,
+    providers: tuple[LocalTwilio, LocalElevenLabs] | None = None,
 ) -> None:
     try:
         # Packaging needs no emulator: it runs while the emulator starts.
@@ -620,6 +667,7 @@ def _bring_up(
                 front.port,
                 stripe.base_url,
                 sample_sites.base_url if sample_sites else None,
+                providers,
             ),
             flush=True,
         )
@@ -651,6 +699,8 @@ def run(
     stripe_port: int = DEFAULT_STRIPE_PORT,
     sample_sites_port: int = DEFAULT_SAMPLE_SITES_PORT,
     model_port: int = DEFAULT_MODEL_PORT,
+    twilio_port: int = DEFAULT_TWILIO_PORT,
+    elevenlabs_port: int = DEFAULT_ELEVENLABS_PORT,
 ) -> int:
     refused = refused_ports(
         {
@@ -659,6 +709,8 @@ def run(
             "the local Stripe": stripe_port,
             "the sample sites": sample_sites_port,
             "the local model": model_port,
+            "the local Twilio": twilio_port,
+            "the local ElevenLabs": elevenlabs_port,
         }
     )
     if refused is not None:
@@ -670,7 +722,7 @@ def run(
     front, stop = launcher.ApiFront(port=api_port, description=API_DESCRIPTION), threading.Event()
     outcome: dict[str, Exception] = {}
     # The local servers started so far (Stripe, the sample sites, the model), stopped in the cleanup.
-    servers: list[LocalStripe | SampleSites | LocalModel] = []
+    servers: list[LocalStripe | SampleSites | LocalModel | LocalTwilio | LocalElevenLabs] = []
     try:
         values = LocalValues.read()
         stripe = local_stripe(values, stripe_port, api_port).start()
@@ -680,6 +732,14 @@ def run(
         sample_sites = SampleSites(port=sample_sites_port).start()
         servers.append(sample_sites)
         values = values.with_sample_sites_port(sample_sites.port)
+        providers = local_providers(values, twilio_port, elevenlabs_port)
+        for provider in providers:
+            servers.append(provider.start())
+        # The functions call the fakes, and Twilio calls the API back, where they actually listen.
+        values = values.with_parameters(
+            **{TWILIO_BASE_URL: providers[0].base_url, ELEVENLABS_BASE_URL: providers[1].base_url,
+               PUBLIC_BASE_URL: f"http://127.0.0.1:{api_port}"}
+        )  # fmt: skip
         # The emulator's Bedrock Converse asks the local model (read when MiniStack is imported, so before it);
         # a developer's own OpenAI-compatible server (Ollama, say) already named there is kept.
         model = LocalModel(port=model_port).start()
@@ -688,7 +748,9 @@ def run(
         launcher.prepare_environment(gateway_port, work_dir)
         threading.Thread(target=_warm_the_translator, daemon=True).start()
         bring_up = threading.Thread(
-            target=_bring_up, args=(gateway_port, front, stop, outcome, values, stripe, sample_sites), daemon=True
+            target=_bring_up,
+            args=(gateway_port, front, stop, outcome, values, stripe, sample_sites, providers),
+            daemon=True,
         )
         bring_up.start()
         launcher.apply_patches(package.RUNTIME_PYTHON)
@@ -713,8 +775,8 @@ def run(
 
 
 def port_setting(name: str, default: int) -> int:
-    """A port from the environment (GATEWAY_PORT, API_PORT, STRIPE_PORT), refused in one line when it is not
-    one."""
+    """A port from the environment (GATEWAY_PORT, API_PORT, STRIPE_PORT, TWILIO_PORT, ...), refused in one line
+    when it is not one."""
     text = os.environ.get(name, "").strip() or str(default)
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise ValueError(f"{name}={text!r} is not a port number (1-65535)")
@@ -728,6 +790,8 @@ def main(argv: list[str] | None = None) -> int:
         stripe_default = port_setting("STRIPE_PORT", DEFAULT_STRIPE_PORT)
         sample_sites_default = port_setting("SAMPLE_SITES_PORT", DEFAULT_SAMPLE_SITES_PORT)
         model_default = port_setting("MODEL_PORT", DEFAULT_MODEL_PORT)
+        twilio_default = port_setting("TWILIO_PORT", DEFAULT_TWILIO_PORT)
+        elevenlabs_default = port_setting("ELEVENLABS_PORT", DEFAULT_ELEVENLABS_PORT)
     except ValueError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
@@ -737,6 +801,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stripe-port", type=int, default=stripe_default)
     parser.add_argument("--sample-sites-port", type=int, default=sample_sites_default)
     parser.add_argument("--model-port", type=int, default=model_default)
+    parser.add_argument("--twilio-port", type=int, default=twilio_default)
+    parser.add_argument("--elevenlabs-port", type=int, default=elevenlabs_default)
     arguments = parser.parse_args(argv)
     if not package.RUNTIME_PYTHON.exists():
         print("the runtime environment is missing: run make install", file=sys.stderr)
@@ -747,4 +813,6 @@ def main(argv: list[str] | None = None) -> int:
         arguments.stripe_port,
         arguments.sample_sites_port,
         arguments.model_port,
+        arguments.twilio_port,
+        arguments.elevenlabs_port,
     )
