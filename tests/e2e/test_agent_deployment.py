@@ -65,7 +65,8 @@ def admin(base_url: str, method: str, path: str, body: Any = None) -> Any:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(f"{base_url}/_local{path}", data=data, method=method)  # noqa: S310
     with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
-        return json.loads(answer.read())
+        body = answer.read()
+    return json.loads(body) if body else None
 
 
 def agents_named(stack: StackProcess, name: str) -> list[dict[str, Any]]:
