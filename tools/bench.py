@@ -211,6 +211,9 @@ def main() -> int:
     from tools import bench_providers
 
     bench_providers.main(build_dir)
+    from tools import bench_deployment
+
+    bench_deployment.main()
     return 0
 
 

@@ -37,7 +37,8 @@ def ready_onboarding(stack: StackProcess, owner: Owner, country: str) -> str:
     confirmed = send(stack, owner, "POST", f"/onboarding/{onboarding_id}/confirm-business", {"name": "Peluquería Ana"})
     assert confirmed.status_code == 200, confirmed.text
     document_id = uploaded(stack, owner, onboarding_id, "precios.txt", PRICE_LIST, "text/plain")
-    assert settled(stack, owner, onboarding_id, document_id)["state"] == "done"
+    listing = settled(stack, owner, onboarding_id, document_id)
+    assert listing["state"] == "done", listing
     stack.client("dynamodb").update_item(
         TableName=stack.state["outputs"]["AgentsTableName"],
         Key={"pk": {"S": f"ONBOARDING#{onboarding_id}"}, "sk": {"S": "ONBOARDING"}},
