@@ -110,5 +110,7 @@ def test_the_route_starts_and_describes_only_this_machines_executions() -> None:
         if str(s["Action"]).startswith("states:")
     }
 
-    assert by_action["states:StartExecution"] == template.resolve({"Ref": "AgentDeploymentStateMachine"})
+    assert by_action["states:StartExecution"] == template.resolve(
+        {"Fn::GetAtt": ["AgentDeploymentStateMachine", "Arn"]}
+    )
     assert ":execution:" in by_action["states:DescribeExecution"]
