@@ -43,6 +43,13 @@ def test_the_stack_names_the_fakes_and_its_api_port_to_the_functions(local_stack
     assert parameters["PublicApiBaseUrl"] == local_stack.api
 
 
+def test_run_prints_both_fakes_addresses(local_stack: StackProcess) -> None:
+    printed = "".join(local_stack.output)
+
+    assert f"Local Twilio  {local_stack.twilio}" in printed
+    assert f"Local ElevenLabs  {local_stack.elevenlabs}" in printed
+
+
 def test_the_fakes_take_the_credentials_the_stacks_secrets_hold(local_stack: StackProcess) -> None:
     twilio_keys = secret(local_stack, "TwilioSecretName")
     numbers = TwilioNumbers(local_stack.twilio, twilio_keys["account_sid"], twilio_keys["auth_token"])

@@ -90,3 +90,14 @@ def test_reset_forgets_every_number_and_request(local_twilio: LocalTwilio) -> No
 
     _, state = admin(local_twilio, "GET", "/state")
     assert (state["numbers"], state["released"], state["requests"]) == ([], [], [])
+
+
+def test_the_official_client_follows_the_pages_of_the_numbers_bought(local_twilio: LocalTwilio) -> None:
+    account = official_client(local_twilio)
+    for offered in account.available_phone_numbers("GB").local.list(limit=3):
+        account.incoming_phone_numbers.create(phone_number=offered.phone_number, friendly_name="colmena-many")
+
+    listed = account.incoming_phone_numbers.list(friendly_name="colmena-many", page_size=2)
+
+    assert len(listed) == 3
+    assert len(admin(local_twilio, "GET", "/state")[1]["requests"]) == 1 + 3 + 2  # the search, 3 purchases, 2 pages

@@ -156,6 +156,8 @@ def _page_message(text: str) -> str:
         body = json.loads(text)
     except ValueError:
         return text[:200]
+    if not isinstance(body, dict):
+        return text[:200]
     code = body.get("code")
     message = str(body.get("message") or text[:200])
     return f"{message} (error {code})" if code and code != body.get("status") else message
