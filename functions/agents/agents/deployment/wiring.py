@@ -13,12 +13,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from agents.deployment.repository import DeploymentRepository
 from agents.deployment.state import DeploymentState
-from agents.providers.settings import ElevenLabsSettings, TwilioSettings
 from agents.wiring import AgentsFunction
 
 if TYPE_CHECKING:
     from agents.providers.elevenlabs import ElevenLabsClient
-    from agents.providers.settings import TwilioCredentials
+    from agents.providers.settings import ElevenLabsSettings, TwilioCredentials, TwilioSettings
     from agents.providers.twilio import TwilioNumbers
 
 # Where a task's logger finds the correlation id: the route put the request's into the execution's input.
@@ -40,6 +39,9 @@ class ProviderSettings:
         elevenlabs: bool = False,
         twilio: bool = False,
     ) -> ProviderSettings:
+        # Only a function that calls a provider imports its client (and urllib's HTTP stack) at cold start.
+        from agents.providers.settings import ElevenLabsSettings, TwilioSettings
+
         return cls(
             elevenlabs=ElevenLabsSettings.from_env(environ) if elevenlabs else None,
             twilio=TwilioSettings.from_env(environ) if twilio else None,
