@@ -217,6 +217,10 @@ def main() -> int:
     from tools import bench_usage
 
     bench_usage.main()
+
+    from tools import bench_deployment
+
+    bench_deployment.main()
     return 0
 
 

@@ -73,6 +73,7 @@ ROUTES = {
     ("get", "/onboarding/{onboarding_id}"): "AgentsOnboardingFunction",
     ("post", "/onboarding/{onboarding_id}/knowledge-base/upload"): "AgentsKnowledgeBaseFunction",
     ("get", "/onboarding/{onboarding_id}/knowledge-base"): "AgentsKnowledgeBaseFunction",
+    ("post", "/onboarding/{onboarding_id}/deploy-agent"): "AgentsDeploymentFunction",
 }
 
 

@@ -16,8 +16,31 @@ from tools.cfn_rules.functions import alarm_properties, refers_to
 from tools.secret_scan import scan_text
 
 # Actions that accept no narrower resource than "*" (IAM's service authorization reference).
-RESOURCE_WILDCARD_ONLY = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData"})
-POLICY_TYPES = ["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Serverless::Function"]
+RESOURCE_WILDCARD_ONLY = frozenset(
+    {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "cloudwatch:PutMetricData",
+        # A state machine's log delivery to CloudWatch Logs (Step Functions' documented policy).
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    }
+)
+POLICY_TYPES = [
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::Serverless::Function",
+    "AWS::Serverless::StateMachine",
+]
 
 
 def _statements(resource: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,3 +11,7 @@ KNOWLEDGE_BASE_FAILED = "knowledge_base.failed"
 
 # The subscription is paid: its Checkout Session completed (agents.payment).
 ONBOARDING_PAID = "onboarding.paid"
+
+# The agent's deployment ended: live with its number, or failed with a reason the owner can read.
+AGENT_DEPLOYED = "agent.deployed"
+AGENT_DEPLOYMENT_FAILED = "agent.deployment_failed"

@@ -6,6 +6,10 @@ ONBOARDING#<onboarding_id>   ONBOARDING               the onboarding: owner, cou
 ONBOARDING#<onboarding_id>   DOCUMENT#<document_id>   an uploaded document: name, type, size, S3 key, status
 ONBOARDING#<onboarding_id>   KNOWLEDGE_BASE           the merged knowledge base (written by the processor only)
 ONBOARDING#<onboarding_id>   PAYMENT                  the subscription's Checkout Session, open or paid
+ONBOARDING#<onboarding_id>   DEPLOYMENT               the agent's deployment: status, attempt, execution, agent, number
+PHONE_NUMBER#<e164>          PHONE_NUMBER             which onboarding and agent a deployed number answers for
+CALL#<CallSid>               CALL                     one call, recorded once, its final status once
+ONBOARDING#<onboarding_id>   USAGE#<yyyy-mm>          the month's minutes and calls of the business's completed calls
 
 Everything of one onboarding shares its partition, so one Query reads every step's state.
 
@@ -25,6 +29,9 @@ UPLOAD_PREFIX = "knowledge-base/"
 # The subscription's payment (agents.payment): its Stripe Checkout Session, open until paid.
 PAYMENT = "PAYMENT"
 
+DEPLOYMENT = "DEPLOYMENT"
+PHONE_NUMBER = "PHONE_NUMBER"
+
 # S3 allows 1024 bytes of key; a name this long is already unreadable, and the key stays far inside the limit.
 MAX_OBJECT_NAME_CHARS = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -37,6 +44,17 @@ def onboarding_pk(onboarding_id: str) -> str:
 
 def document_sk(document_id: str) -> str:
     return f"{DOCUMENT}{document_id}"
+
+
+def phone_number_pk(e164: str) -> str:
+    return f"PHONE_NUMBER#{e164}"
+
+
+def provider_name(onboarding_id: str) -> str:
+    """The name every provider resource of one onboarding's deployment carries (the ElevenLabs agent's name,
+    the Twilio number's FriendlyName, the ElevenLabs number's label): a retried task finds what an earlier
+    attempt created by it instead of creating a second one."""
+    return f"colmena-{onboarding_id}"
 
 
 def object_name(file_name: str) -> str:
@@ -76,18 +94,8 @@ def parse_upload_key(key: str) -> UploadKey | None:
     return UploadKey(onboarding_id=parts[0], document_id=parts[1], name=parts[2])
 
 
-# ---------------------------------------------------------------- call usage (issue 11)
-# pk                        sk               item
-# PHONE_NUMBER#<e164>       PHONE_NUMBER     the business a deployed number answers for (written by the deployment)
-# CALL#<CallSid>            CALL             one call, recorded once, its final status once
-# ONBOARDING#<id>           USAGE#<yyyy-mm>  the month's minutes and calls of the business's completed calls
-PHONE_NUMBER = "PHONE_NUMBER"
 CALL = "CALL"
 USAGE = "USAGE#"
-
-
-def phone_number_pk(e164: str) -> str:
-    return f"PHONE_NUMBER#{e164}"
 
 
 def call_pk(call_sid: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from agents.models import (
     Business,
+    DeploymentStatus,
     DocumentStatus,
     KnowledgeBaseStatus,
     Onboarding,
@@ -63,7 +64,7 @@ def state_of(record: OnboardingRecord, step: Step) -> StepState:
     if step is Step.KNOWLEDGE_BASE:
         return _knowledge_base_state(record)
     if step is Step.DEPLOYMENT:
-        return StepState.DONE if onboarding.deployed_at else StepState.NOT_STARTED
+        return _deployment_state(record)
     return StepState.DONE if onboarding.paid_at else StepState.NOT_STARTED
 
 
@@ -81,6 +82,15 @@ def _knowledge_base_state(record: OnboardingRecord) -> StepState:
     if record.documents:
         return StepState.IN_PROGRESS
     return StepState.NOT_STARTED
+
+
+def _deployment_state(record: OnboardingRecord) -> StepState:
+    if record.onboarding.deployed_at:
+        return StepState.DONE
+    deployment = record.deployment
+    if deployment is None:
+        return StepState.NOT_STARTED
+    return StepState.FAILED if deployment.status is DeploymentStatus.FAILED else StepState.IN_PROGRESS
 
 
 def missing_for(record: OnboardingRecord, step: Step) -> tuple[Step, ...]:

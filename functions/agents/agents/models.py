@@ -109,6 +109,30 @@ class KnowledgeBase:
     reason: str | None = None
 
 
+class DeploymentStatus(StrEnum):
+    RUNNING = "running"
+    DEPLOYED = "deployed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The agent's deployment (agents.deployment): one workflow execution per attempt, its outcome, and what
+    went live."""
+
+    status: DeploymentStatus
+    attempt: int
+    execution_arn: str
+    started_at: str
+    updated_at: str
+    correlation_id: str | None = None
+    reason: str | None = None
+    agent_id: str | None = None
+    phone_number: str | None = None
+    phone_number_sid: str | None = None
+    elevenlabs_phone_number_id: str | None = None
+
+
 @dataclass(frozen=True)
 class OnboardingRecord:
     """Everything one Query of the onboarding's partition reads: the onboarding, its documents, and the
@@ -117,6 +141,7 @@ class OnboardingRecord:
     onboarding: Onboarding
     documents: tuple[Document, ...] = ()
     knowledge_base: KnowledgeBase | None = None
+    deployment: Deployment | None = None
 
 
 @dataclass(frozen=True)

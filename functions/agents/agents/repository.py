@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from agents.keys import DOCUMENT, KNOWLEDGE_BASE, ONBOARDING, document_sk, onboarding_pk
+from agents.keys import DEPLOYMENT, DOCUMENT, KNOWLEDGE_BASE, ONBOARDING, document_sk, onboarding_pk
 from agents.models import (
     Business,
+    Deployment,
+    DeploymentStatus,
     Document,
     DocumentStatus,
     KnowledgeBase,
@@ -51,6 +53,7 @@ class OnboardingRepository(DynamoRepository):
         if onboarding is None:
             return None
         merged = next((item for item in items if item["sk"] == KNOWLEDGE_BASE), None)
+        deployment = next((item for item in items if item["sk"] == DEPLOYMENT), None)
         return OnboardingRecord(
             onboarding=_onboarding(onboarding),
             documents=tuple(
@@ -60,6 +63,7 @@ class OnboardingRepository(DynamoRepository):
                 )
             ),
             knowledge_base=_knowledge_base(merged) if merged else None,
+            deployment=deployment_of(deployment) if deployment else None,
         )
 
     def confirm_business(self, onboarding_id: str, owner_id: str, business: Business, now: str) -> None:
@@ -199,6 +203,22 @@ def _knowledge_base(item: Item) -> KnowledgeBase:
         document_ids=tuple(item.get("document_ids") or ()),
         updated_at=item["updated_at"],
         reason=item.get("reason"),
+    )
+
+
+def deployment_of(item: Item) -> Deployment:
+    return Deployment(
+        status=DeploymentStatus(item["status"]),
+        attempt=int(item["attempt"]),
+        execution_arn=item["execution_arn"],
+        started_at=item["started_at"],
+        updated_at=item["updated_at"],
+        correlation_id=item.get("correlation_id"),
+        reason=item.get("reason"),
+        agent_id=item.get("agent_id"),
+        phone_number=item.get("phone_number"),
+        phone_number_sid=item.get("phone_number_sid"),
+        elevenlabs_phone_number_id=item.get("elevenlabs_phone_number_id"),
     )
 
 

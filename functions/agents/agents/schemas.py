@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from agents.deployment.starter import Started
 from agents.logic import missing_next, steps
-from agents.models import Business, Document, OnboardingRecord, Step, StepState
+from agents.models import Business, Deployment, Document, OnboardingRecord, Step, StepState
 from agents.phones import supported_country
 from agents.uploads import MAX_UPLOAD_BYTES, PresignedPost
 from agents.website import MAX_URL_CHARS
@@ -109,6 +110,47 @@ class Steps(BaseModel):
     payment: StepView
 
 
+class DeploymentView(BaseModel):
+    status: Literal["running", "deployed", "failed"]
+    attempt: int = Field(description="1 for the first deployment; each start after a failure adds one")
+    reason: str | None = Field(description="Why the deployment failed, for a person to read")
+    agent_id: str | None = Field(description="The ElevenLabs agent, once live")
+    phone_number: str | None = Field(description="The number the agent answers (E.164), once live")
+    started_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, deployment: Deployment) -> DeploymentView:
+        return cls(
+            status=deployment.status.value,
+            attempt=deployment.attempt,
+            reason=deployment.reason,
+            agent_id=deployment.agent_id,
+            phone_number=deployment.phone_number,
+            started_at=deployment.started_at,
+            updated_at=deployment.updated_at,
+        )
+
+
+class ExecutionView(BaseModel):
+    name: str = Field(description="`<onboarding_id>-<attempt>`: one execution per attempt")
+    status: Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
+
+
+class DeploymentStarted(BaseModel):
+    onboarding_id: str
+    execution: ExecutionView
+    deployment: DeploymentView
+
+    @classmethod
+    def of(cls, onboarding_id: str, started: Started) -> DeploymentStarted:
+        return cls(
+            onboarding_id=onboarding_id,
+            execution=ExecutionView(name=started.execution_name, status=started.execution_status),  # type: ignore[arg-type]
+            deployment=DeploymentView.of(started.deployment),
+        )
+
+
 class OnboardingView(BaseModel):
     onboarding_id: str
     country: str
@@ -117,6 +159,7 @@ class OnboardingView(BaseModel):
     business: BusinessView | None = Field(description="The facts as the owner confirmed them")
     steps: Steps
     missing_next: list[Step] = Field(description="The steps not done yet that can be taken now, in order")
+    deployment: DeploymentView | None = Field(default=None, description="The agent's deployment, once started")
     created_at: str
     updated_at: str
 
@@ -136,6 +179,7 @@ class OnboardingView(BaseModel):
                 }
             ),
             missing_next=missing_next(record),
+            deployment=DeploymentView.of(record.deployment) if record.deployment else None,
             created_at=onboarding.created_at,
             updated_at=onboarding.updated_at,
         )
