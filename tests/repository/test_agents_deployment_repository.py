@@ -315,12 +315,3 @@ def test_forgetting_a_number_removes_only_this_onboardings_owner_item(
 
     assert item(dynamodb, "PHONE_NUMBER#+34910000001", "PHONE_NUMBER") is None
     assert item(dynamodb, "PHONE_NUMBER#+34910000002", "PHONE_NUMBER") is not None
-
-
-def test_twilio_calls_back_the_configured_url_or_else_the_apis_own_url_with_its_stage() -> None:
-    rebuilt = starter.public_api_base_url("", api_id="abc123defg", stage="prod", region="eu-west-1")
-
-    assert rebuilt == "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod"
-    assert starter.public_api_base_url("http://127.0.0.1:3000/", api_id="x", stage="dev", region="r") == (
-        "http://127.0.0.1:3000"
-    )

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 
+from agents.public_api import public_api_base_url
 from colmena.errors import InvalidInput, InvalidPayload
 
 
@@ -134,8 +135,7 @@ def public_url(
     local API port) and the request's path; with no base configured, the API's own execute-api address with
     its stage. Never the Host header, which the caller chooses. API Gateway's `path` is the resource path
     without the stage, so the stage is written once, by the base."""
-    base = base_url.rstrip("/") or f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}"
-    url = base + path
+    url = public_api_base_url(base_url, api_id=api_id, stage=stage, region=region) + path
     if query:
         url += "?" + urlencode([(name, value) for name, values in query.items() for value in values])
     return url

@@ -36,17 +36,6 @@ def execution_name(onboarding_id: str, attempt: int) -> str:
     return f"{onboarding_id}-{attempt}"
 
 
-def public_api_base_url(configured: str, *, api_id: str, stage: str, region: str) -> str:
-    """Where Twilio calls the API back: the configured public base URL (the template's PublicApiBaseUrl; the
-    local stack's API port), or else the API's own execute-api URL with its stage, rebuilt from the request's
-    API id and stage and the function's region, never from the Host header a client chose. (The task that buys
-    the number cannot name the API in the template: the API depends on this route's function, which depends
-    on the state machine, which depends on the task.)"""
-    if configured.strip():
-        return configured.strip().rstrip("/")
-    return f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}"
-
-
 def execution_input(onboarding_id: str, owner_id: str, deployment: Deployment, base_url: str) -> str:
     """The execution's input, from the stored attempt and the API's address, so a request that starts it again
     sends the same."""

@@ -11,6 +11,7 @@ from agents import logic
 from agents.deployment import starter
 from agents.deployment.repository import DeploymentRepository
 from agents.deployment.workflow import StepFunctionsWorkflow
+from agents.public_api import public_api_base_url
 from agents.repository import OnboardingRepository
 from agents.schemas import DeploymentStarted, Id
 from agents.wiring import AgentsFunction, rest_api
@@ -46,7 +47,7 @@ def deploy_agent(onboarding_id: Id) -> DeploymentStarted:
     caller = caller_of(app.current_event)
     record = logic.owned(records.record(onboarding_id), caller.user_id, onboarding_id)
     context = app.current_event.request_context
-    base_url = starter.public_api_base_url(
+    base_url = public_api_base_url(
         configured_public_url, api_id=context.api_id, stage=context.stage, region=stepfunctions.meta.region_name
     )
     started = starter.deploy(record, deployments, workflow, function.logger.get_correlation_id(), utc_now(), base_url)
