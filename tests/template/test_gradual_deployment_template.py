@@ -33,7 +33,7 @@ def transformed(stage: str) -> dict[str, Any]:
     body = copy.deepcopy(template.template())
     for resource in body["Resources"].values():
         properties = resource.get("Properties", {})
-        for uri in ("CodeUri", "ContentUri"):
+        for uri in ("CodeUri", "ContentUri", "DefinitionUri"):
             if isinstance(properties.get(uri), str):
                 properties[uri] = f"s3://artifacts/{properties[uri].strip('/')}"
     parameters = {"Stage": stage, **template.PSEUDO_PARAMETERS}
