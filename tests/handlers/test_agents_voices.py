@@ -113,6 +113,41 @@ def test_after_the_deployment_the_voice_cannot_change(api: ModuleType, dynamodb:
     assert voice_of(dynamodb) == (RACHEL.voice_id, "Rachel")
 
 
+def put_deployment(dynamodb: Any, status: str) -> None:
+    dynamodb.put_item(
+        TableName="AgentsTable",
+        Item={
+            "pk": {"S": f"ONBOARDING#{SEEDED}"},
+            "sk": {"S": "DEPLOYMENT"},
+            "status": {"S": status},
+            "attempt": {"N": "1"},
+            "execution_arn": {"S": f"arn:aws:states:us-east-1:123456789012:execution:AgentDeployment:{SEEDED}-1"},
+            "started_at": {"S": "2026-11-26T06:00:00Z"},
+            "updated_at": {"S": "2026-11-26T06:00:05Z"},
+        },
+    )
+
+
+def test_while_a_deployment_runs_the_voice_cannot_change(api: ModuleType, dynamodb: Any) -> None:
+    set_onboarding(dynamodb, SEEDED, voice_id=RACHEL.voice_id, voice_name="Rachel")
+    put_deployment(dynamodb, "running")
+
+    status, answer = call(api, SELECT, body={"voice_id": LUCIA.voice_id})
+
+    assert status == 409 and answer["error"]["code"] == "deployment_in_progress"
+    assert voice_of(dynamodb) == (RACHEL.voice_id, "Rachel")
+
+
+def test_after_a_failed_deployment_another_voice_can_be_chosen(api: ModuleType, dynamodb: Any) -> None:
+    set_onboarding(dynamodb, SEEDED, voice_id=RACHEL.voice_id, voice_name="Rachel")
+    put_deployment(dynamodb, "failed")
+
+    status, _ = call(api, SELECT, body={"voice_id": LUCIA.voice_id})
+
+    assert status == 200
+    assert voice_of(dynamodb) == (LUCIA.voice_id, "Lucía")
+
+
 def test_someone_elses_onboarding_is_a_404(api: ModuleType, dynamodb: Any) -> None:
     status, answer = call(api, SELECT, user=BO)
 

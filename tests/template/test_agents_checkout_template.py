@@ -46,6 +46,7 @@ def test_the_voices_function_reads_its_table_sets_the_voice_and_reads_only_the_e
         ("dynamodb:Query", TABLE),
         ("dynamodb:GetItem", TABLE),
         ("dynamodb:UpdateItem", TABLE),
+        ("dynamodb:ConditionCheckItem", TABLE),  # no voice change while a deployment runs
         ("secretsmanager:GetSecretValue", secret("ElevenLabsSecretName")),
     }
 
