@@ -4,7 +4,6 @@ as the knowledge base's own tests do) asks for its agent, and the emulator's Ste
 task functions against the local ElevenLabs and Twilio. The fakes' `/_local/` state says what exists, and
 their failure injection shows the retries, the compensation and the idempotent tasks.
 
-The voice is written into the table directly: the select-voice route is built on another branch (checkout).
 Each test uses its own country, because the local Twilio offers five numbers in each (and none in FR)."""
 
 from __future__ import annotations
@@ -39,12 +38,8 @@ def ready_onboarding(stack: StackProcess, owner: Owner, country: str) -> str:
     document_id = uploaded(stack, owner, onboarding_id, "precios.txt", PRICE_LIST, "text/plain")
     listing = settled(stack, owner, onboarding_id, document_id)
     assert listing["state"] == "done", listing
-    stack.client("dynamodb").update_item(
-        TableName=stack.state["outputs"]["AgentsTableName"],
-        Key={"pk": {"S": f"ONBOARDING#{onboarding_id}"}, "sk": {"S": "ONBOARDING"}},
-        UpdateExpression="SET voice_id = :voice",
-        ExpressionAttributeValues={":voice": {"S": VOICE}},
-    )
+    chosen = send(stack, owner, "POST", f"/onboarding/{onboarding_id}/select-voice", {"voice_id": VOICE})
+    assert chosen.status_code == 200, chosen.text
     return onboarding_id
 
 
