@@ -6,18 +6,17 @@ dashboard. A plain ThreadingHTTPServer: one thread per connection, stopped with 
 from __future__ import annotations
 
 import base64
-import contextlib
 import html
 import json
 import re
-import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
+from tools.local_http import ClosingServer
 from tools.local_stripe import objects
 from tools.local_stripe.checkout import Checkout
 from tools.local_stripe.errors import StripeError, invalid_request, unauthenticated
@@ -312,32 +311,8 @@ def _page(status: int, title: str, content: str) -> Answer:
     return Answer(status, text.encode(), content_type="text/html; charset=utf-8")
 
 
-class _Server(ThreadingHTTPServer):
-    """Keeps each open connection, so a stop can close the idle keep-alive ones its threads wait on."""
-
-    block_on_close = True
+class _Server(ClosingServer):
     local_stripe: LocalStripe
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._open_lock:
-            for connection in self._open:
-                with contextlib.suppress(OSError):  # already closed by the client
-                    connection.shutdown(socket.SHUT_RDWR)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
