@@ -48,12 +48,14 @@ def uploaded(stack: StackProcess, owner: Owner, onboarding_id: str, name: str, d
 
 
 def settled(stack: StackProcess, owner: Owner, onboarding_id: str, document_id: str) -> dict[str, Any]:
-    """The knowledge-base listing once the document is ready or failed (the processor runs asynchronously)."""
+    """The knowledge-base listing once the document is ready or failed and the onboarding's knowledge base was
+    merged after it (the processor runs asynchronously, and marks the document before it merges)."""
     deadline = time.monotonic() + WAIT_S
     while True:
         listing: dict[str, Any] = send(stack, owner, "GET", f"/onboarding/{onboarding_id}/knowledge-base").json()
         [document] = [d for d in listing["documents"] if d["document_id"] == document_id]
-        if document["status"] in ("ready", "failed") or time.monotonic() > deadline:
+        merged_after = (listing["updated_at"] or "") >= document["updated_at"]
+        if (document["status"] in ("ready", "failed") and merged_after) or time.monotonic() > deadline:
             return listing
         time.sleep(0.5)
 
