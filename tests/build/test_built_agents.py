@@ -4,18 +4,15 @@ Agents function (only the draft from a website needs them)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.build.built import run_built
 from tools import template
-from tools.build_host import build_for_host
-from tools.template import ROOT
 
 pytestmark = pytest.mark.build
 
-RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 ROUTE_FUNCTIONS = ("AgentsOnboardingFunction", "AgentsKnowledgeBaseFunction")
 IMPORT = """
 import importlib, sys
@@ -31,33 +28,11 @@ if sys.argv[4] == "draft":
 """
 
 
-@pytest.fixture(scope="module")
-def build_dir() -> Path:
-    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
-    return build_for_host()
-
-
 @pytest.mark.parametrize("logical_id", ROUTE_FUNCTIONS)
 def test_a_built_agents_function_loads_the_scraper_libraries_only_to_draft(build_dir: Path, logical_id: str) -> None:
     function = template.function(logical_id)
-    code_dir, layer_dir = build_dir / logical_id, build_dir / "SharedLayer" / "python"
-    environment = {
-        **function.environment,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
     drafts = logical_id == "AgentsOnboardingFunction"
 
-    result = subprocess.run(
-        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT, str(code_dir), str(layer_dir), function.module,
-         "draft" if drafts else "import"],
-        cwd=code_dir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
+    result = run_built(build_dir, function, IMPORT, function.module, "draft" if drafts else "import")
 
     assert result.returncode == 0, result.stderr

@@ -4,18 +4,15 @@ call), and neither the voices nor the payment events function loads `stripe` at 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.build.built import run_built
 from tools import template
-from tools.build_host import build_for_host
-from tools.template import ROOT
 
 pytestmark = pytest.mark.build
 
-RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 FUNCTIONS = ["AgentsVoicesFunction", "AgentsPaymentFunction", "AgentsPaymentEventsFunction"]
 IMPORT = """
 import importlib, sys
@@ -31,32 +28,12 @@ if sys.argv[4] == "call":
 """
 
 
-@pytest.fixture(scope="module")
-def build_dir() -> Path:
-    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
-    return build_for_host()
-
-
 @pytest.mark.parametrize("logical_id", FUNCTIONS)
 def test_only_the_payment_function_loads_stripe_and_only_when_it_calls_stripe(build_dir: Path, logical_id: str) -> None:
     function = template.function(logical_id)
-    code_dir, layer_dir = build_dir / logical_id, build_dir / "SharedLayer" / "python"
-    environment = {
-        **function.environment,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
 
-    result = subprocess.run(
-        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT, str(code_dir), str(layer_dir), function.module,
-         "call" if logical_id == "AgentsPaymentFunction" else "import"],
-        cwd=code_dir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
+    result = run_built(
+        build_dir, function, IMPORT, function.module, "call" if logical_id == "AgentsPaymentFunction" else "import"
+    )
 
     assert result.returncode == 0, result.stderr

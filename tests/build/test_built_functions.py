@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.build.built import run_built
 from tools import template
-from tools.build_host import build_for_host
 from tools.sam.lambda_runtime import PROVIDED, canonical
-from tools.template import ROOT
 
 pytestmark = pytest.mark.build
 
-RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 UNCHECKED_HASH = 0b01  # the pyc header's flags: hash-based, source not checked (PEP 552)
 ARTIFACTS = ["SharedLayer", *(function.logical_id for function in template.functions())]
 IMPORT_HANDLER = """
@@ -30,34 +27,13 @@ assert callable(getattr(module, sys.argv[4])), "no handler " + sys.argv[4]
 """
 
 
-@pytest.fixture(scope="module")
-def build_dir() -> Path:
-    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
-    return build_for_host()
-
-
 @pytest.mark.parametrize("function", template.functions(), ids=lambda function: function.logical_id)
 def test_a_built_function_imports_with_only_its_layer_and_the_runtime(
     build_dir: Path, function: template.Function
 ) -> None:
     module, handler = function.properties["Handler"].rsplit(".", 1)
-    code_dir, layer_dir = build_dir / function.logical_id, build_dir / "SharedLayer" / "python"
-    environment = {
-        **function.environment,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
 
-    result = subprocess.run(
-        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT_HANDLER, str(code_dir), str(layer_dir), module, handler],
-        cwd=code_dir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_built(build_dir, function, IMPORT_HANDLER, module, handler)
 
     assert result.returncode == 0, result.stderr
 

@@ -4,19 +4,16 @@ handler is imported, nor when a plain-text document is read."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests import knowledge_documents as documents
+from tests.build.built import run_built
 from tools import template
-from tools.build_host import build_for_host
-from tools.template import ROOT
 
 pytestmark = pytest.mark.build
 
-RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 PROCESSOR = "KnowledgeBaseProcessorFunction"
 READ = """
 import importlib, sys
@@ -32,26 +29,14 @@ for path, text in zip(sys.argv[4:6], ("Corte 25,00 €", "Tinte 40 €")):
 """
 
 
-@pytest.fixture(scope="module")
-def build_dir() -> Path:
-    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
-    return build_for_host()
-
-
 def test_the_built_processor_reads_pdf_and_word_documents_loading_their_libraries_only_then(
     build_dir: Path, tmp_path: Path
 ) -> None:
     function = template.function(PROCESSOR)
-    code_dir, layer_dir = build_dir / PROCESSOR, build_dir / "SharedLayer" / "python"
     pdf, word = tmp_path / "precios.pdf", tmp_path / "precios.docx"
     pdf.write_bytes(documents.pdf(["Corte 25,00 €"]))
     word.write_bytes(documents.docx(["Tinte 40 €"]))
-    environment = {**function.environment, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
-                   "AWS_SECRET_ACCESS_KEY": "testing", "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
 
-    result = subprocess.run(
-        [str(RUNTIME_PYTHON), "-s", "-c", READ, str(code_dir), str(layer_dir), function.module, str(pdf), str(word)],
-        cwd=code_dir, env=environment, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_built(build_dir, function, READ, function.module, str(pdf), str(word))
 
     assert result.returncode == 0, result.stderr

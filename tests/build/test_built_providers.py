@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.build.built import RUNTIME_PYTHON, run_built
 from tools import template
-from tools.build_host import build_for_host
 from tools.local_elevenlabs import LocalElevenLabs
 from tools.local_twilio import LocalTwilio
 from tools.template import ROOT
 
 pytestmark = pytest.mark.build
 
-RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 SID, TOKEN, KEY = "AC" + "0" * 31 + "5", "built-token", "built-key"
 IMPORT = """
 import importlib, sys
@@ -41,12 +40,6 @@ print("twilio" in sys.modules)
 """
 
 
-@pytest.fixture(scope="module")
-def build_dir() -> Path:
-    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
-    return build_for_host()
-
-
 @pytest.fixture
 def fakes() -> Iterator[tuple[LocalTwilio, LocalElevenLabs]]:
     with LocalTwilio(account_sid=SID, auth_token=TOKEN, port=0) as twilio, LocalElevenLabs(api_key=KEY, port=0) as xi:
@@ -63,14 +56,8 @@ def agents_functions() -> list[str]:
 def test_no_agents_function_loads_twilio_at_import(build_dir: Path, logical_id: str) -> None:
     function = template.function(logical_id)
     code_dir = build_dir / logical_id
-    environment = {**function.environment, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
-                   "AWS_SECRET_ACCESS_KEY": "testing", "POWERTOOLS_TRACE_DISABLED": "true"}  # fmt: skip
 
-    result = subprocess.run(
-        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT, str(code_dir), str(build_dir / "SharedLayer" / "python"),
-         function.module],
-        cwd=code_dir, env=environment, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_built(build_dir, function, IMPORT, function.module)
 
     assert result.returncode == 0, result.stderr
     assert (code_dir / "twilio").is_dir()

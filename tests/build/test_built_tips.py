@@ -4,18 +4,15 @@ not even those two (they import it on their first call that needs it)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.build.built import run_built
 from tools import template
-from tools.build_host import build_for_host
-from tools.template import ROOT
 
 pytestmark = pytest.mark.build
 
-RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 LIVE_FUNCTIONS = [function for function in template.functions() if function.code_dir.name == "live"]
 IMPORT = """
 import importlib, sys
@@ -30,34 +27,12 @@ if sys.argv[4] == "call":
 """
 
 
-@pytest.fixture(scope="module")
-def build_dir() -> Path:
-    assert RUNTIME_PYTHON.exists(), "the runtime environment is missing: run make install"
-    return build_for_host()
-
-
 @pytest.mark.parametrize("function", LIVE_FUNCTIONS, ids=lambda function: function.logical_id)
 def test_a_built_live_function_loads_stripe_only_when_a_call_needs_it(
     build_dir: Path, function: template.Function
 ) -> None:
     calls_stripe = function.logical_id in ("LiveTipsFunction", "LiveStripeWebhookFunction")
-    code_dir, layer_dir = build_dir / function.logical_id, build_dir / "SharedLayer" / "python"
-    environment = {
-        **function.environment,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
 
-    result = subprocess.run(
-        [str(RUNTIME_PYTHON), "-s", "-c", IMPORT, str(code_dir), str(layer_dir), function.module,
-         "call" if calls_stripe else "import"],
-        cwd=code_dir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
+    result = run_built(build_dir, function, IMPORT, function.module, "call" if calls_stripe else "import")
 
     assert result.returncode == 0, result.stderr
